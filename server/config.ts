@@ -1,0 +1,107 @@
+/**
+ * The only place tolk reads environment variables. Everything else receives a typed Config.
+ * Each entry: env var, default, and what it controls (the README's config table mirrors this).
+ */
+import { z } from 'zod';
+
+const intFrom = (def: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(def);
+const list = z
+  .string()
+  .default('')
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  );
+const bool = (def: boolean) =>
+  z
+    .enum(['1', '0', 'true', 'false', 'yes', 'no'])
+    .default(def ? 'true' : 'false')
+    .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+const envSchema = z.object({
+  PORT: intFrom(8080, 0, 65535),
+  HOST: z.string().default('127.0.0.1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TOLK_MAX_SESSIONS: intFrom(200, 1, 100_000),
+  TOLK_MAX_FRAME_BYTES: intFrom((48_000 * 4) / 10, 64, 16 * 1024 * 1024),
+  TOLK_MAX_SESSION_MS: intFrom(60 * 60 * 1000, 1000, 24 * 3600 * 1000),
+  TOLK_IDLE_TIMEOUT_MS: intFrom(30_000, 100, 3600 * 1000),
+  TOLK_QUEUE_MAX_MS: intFrom(2000, 100, 60_000),
+  TOLK_API_KEYS: list,
+  TOLK_ALLOWED_ORIGINS: list,
+  TOLK_VAD_AGGRESSIVENESS: intFrom(2, 0, 3),
+  TOLK_VAD_FRAME_MS: z.coerce
+    .number()
+    .int()
+    .refine((v) => v === 10 || v === 20 || v === 30, 'must be 10, 20 or 30')
+    .default(30),
+  TOLK_SPEECH_START_MS: intFrom(90, 0, 2000),
+  TOLK_HANGOVER_MS: intFrom(300, 0, 5000),
+  TOLK_DENOISE: bool(true),
+  TOLK_MODELS_DIR: z.string().default('models'),
+  TOLK_ORT_PROVIDERS: list.transform((l) => (l.length ? l : ['cpu'])),
+  TOLK_ORT_INTRA_THREADS: intFrom(1, 0, 256),
+  TOLK_SHUTDOWN_GRACE_MS: intFrom(5000, 0, 120_000),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  limits: {
+    maxSessions: number;
+    maxFrameBytes: number;
+    maxSessionMs: number;
+    idleTimeoutMs: number;
+    /** Audio queued ahead of processing beyond this is dropped, oldest first. */
+    queueMaxMs: number;
+  };
+  access: { apiKeys: string[]; allowedOrigins: string[] };
+  frontend: {
+    vadAggressiveness: 0 | 1 | 2 | 3;
+    vadFrameMs: 10 | 20 | 30;
+    speechStartMs: number;
+    hangoverMs: number;
+    denoise: boolean;
+  };
+  models: { dir: string; executionProviders: string[]; intraOpThreads: number };
+  shutdownGraceMs: number;
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid configuration: ${problems}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    limits: {
+      maxSessions: e.TOLK_MAX_SESSIONS,
+      maxFrameBytes: e.TOLK_MAX_FRAME_BYTES,
+      maxSessionMs: e.TOLK_MAX_SESSION_MS,
+      idleTimeoutMs: e.TOLK_IDLE_TIMEOUT_MS,
+      queueMaxMs: e.TOLK_QUEUE_MAX_MS,
+    },
+    access: { apiKeys: e.TOLK_API_KEYS, allowedOrigins: e.TOLK_ALLOWED_ORIGINS },
+    frontend: {
+      vadAggressiveness: e.TOLK_VAD_AGGRESSIVENESS as 0 | 1 | 2 | 3,
+      vadFrameMs: e.TOLK_VAD_FRAME_MS as 10 | 20 | 30,
+      speechStartMs: e.TOLK_SPEECH_START_MS,
+      hangoverMs: e.TOLK_HANGOVER_MS,
+      denoise: e.TOLK_DENOISE,
+    },
+    models: {
+      dir: e.TOLK_MODELS_DIR,
+      executionProviders: e.TOLK_ORT_PROVIDERS,
+      intraOpThreads: e.TOLK_ORT_INTRA_THREADS,
+    },
+    shutdownGraceMs: e.TOLK_SHUTDOWN_GRACE_MS,
+  };
+}
