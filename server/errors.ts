@@ -33,6 +33,7 @@ export const ERROR_CODES = {
   engine_unavailable: 'A required engine is not installed or not running',
   timeout: 'An operation did not finish in time',
   internal: 'Internal error',
+  engine_busy: 'The engine has too many requests queued',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
