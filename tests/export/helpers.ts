@@ -1,0 +1,79 @@
+/** Shared by the export tests: seeded random weights, tfjs setup, ORT sessions from bytes. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { loadOnnxModel, type OnnxModel } from '../../models/onnx-session.ts';
+import type { NamedWeight } from '../../scripts/export/weights.ts';
+
+export { tf };
+
+let backendReady: Promise<boolean> | null = null;
+export function useCpuBackend(): Promise<boolean> {
+  backendReady ??= tf.setBackend('cpu');
+  return backendReady;
+}
+
+/** mulberry32: small, seeded, good enough for test weights. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function randomArray(n: number, seed: number, scale = 1): Float32Array {
+  const r = rng(seed);
+  return Float32Array.from({ length: n }, () => (r() * 2 - 1) * scale);
+}
+
+/** Gives every weight of a tfjs model seeded random values (biases too, so they are tested). */
+export function randomizeWeights(model: tf.LayersModel, seed: number, scale = 0.5): void {
+  model.setWeights(
+    model.weights.map((v, i) => {
+      const shape = v.shape as number[];
+      return tf.tensor(
+        randomArray(
+          shape.reduce((a, b) => a * b, 1),
+          seed + i * 7919,
+          scale,
+        ),
+        shape,
+      );
+    }),
+  );
+}
+
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`length ${a.length} vs ${b.length}`);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+/** Writes bytes to a temp model.onnx and loads it through models/onnx-session (CPU). */
+export async function sessionFromBytes(bytes: Uint8Array): Promise<OnnxModel> {
+  const dir = mkdtempSync(join(tmpdir(), 'tolk-onnx-'));
+  try {
+    const path = join(dir, 'model.onnx');
+    writeFileSync(path, bytes);
+    return await loadOnnxModel(path, { executionProviders: ['cpu'], intraOpThreads: 1 });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function predict(model: tf.LayersModel, x: tf.Tensor): Float32Array {
+  return tf.tidy(() => model.predict(x) as tf.Tensor).dataSync() as Float32Array;
+}
+
+export const weightBits = (ws: readonly NamedWeight[]) =>
+  ws.map((w) => ({
+    name: w.name,
+    shape: w.shape,
+    bits: Array.from(new Uint32Array(w.data.buffer, w.data.byteOffset, w.data.length)),
+  }));
