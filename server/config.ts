@@ -30,6 +30,7 @@ const envSchema = z.object({
   TOLK_MAX_SESSION_MS: intFrom(60 * 60 * 1000, 1000, 24 * 3600 * 1000),
   TOLK_IDLE_TIMEOUT_MS: intFrom(30_000, 100, 3600 * 1000),
   TOLK_QUEUE_MAX_MS: intFrom(2000, 100, 60_000),
+  TOLK_SEND_BUFFER_MAX_BYTES: intFrom(1024 * 1024, 16 * 1024, 256 * 1024 * 1024),
   TOLK_API_KEYS: list,
   TOLK_ALLOWED_ORIGINS: list,
   TOLK_VAD_AGGRESSIVENESS: intFrom(2, 0, 3),
@@ -56,8 +57,13 @@ export interface Config {
     maxFrameBytes: number;
     maxSessionMs: number;
     idleTimeoutMs: number;
-    /** Audio queued ahead of processing beyond this is dropped, oldest first. */
+    /**
+     * Audio queued ahead of processing. At this much the session stops reading its socket
+     * (TCP backpressure) until the queue is half empty; no audio is dropped.
+     */
     queueMaxMs: number;
+    /** Binary audio to a client is dropped (counted) while its socket buffers more than this. */
+    sendBufferMaxBytes: number;
   };
   access: { apiKeys: string[]; allowedOrigins: string[] };
   frontend: {
@@ -88,6 +94,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxSessionMs: e.TOLK_MAX_SESSION_MS,
       idleTimeoutMs: e.TOLK_IDLE_TIMEOUT_MS,
       queueMaxMs: e.TOLK_QUEUE_MAX_MS,
+      sendBufferMaxBytes: e.TOLK_SEND_BUFFER_MAX_BYTES,
     },
     access: { apiKeys: e.TOLK_API_KEYS, allowedOrigins: e.TOLK_ALLOWED_ORIGINS },
     frontend: {

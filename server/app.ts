@@ -1,0 +1,107 @@
+/**
+ * Composition root: builds the HTTP app, the WebSocket endpoint, the session manager and the
+ * model registry on one node http server. `startServer(config)` is what main.ts and the tests
+ * call (tests use port 0 and read the bound port back).
+ */
+import type { AddressInfo } from 'node:net';
+import { createAdaptorServer } from '@hono/node-server';
+import { ModelRegistry } from '../models/registry.ts';
+import type { Config } from './config.ts';
+import { createHttpApp } from './http/routes.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
+import type { Stage } from './protocol/messages.ts';
+import type { CreateFrontend } from './session/session.ts';
+import { SessionManager } from './session/session-manager.ts';
+import { attachStreamEndpoint } from './transport/stream-endpoint.ts';
+
+export interface ServerDeps {
+  logger?: Logger;
+  metrics?: Metrics;
+  registry?: ModelRegistry;
+  /** Front-end factory; tests may pass a different one. */
+  createFrontend?: CreateFrontend;
+}
+
+export interface RunningServer {
+  port: number;
+  metrics: Metrics;
+  registry: ModelRegistry;
+  /** Live sessions right now. */
+  activeSessions(): number;
+  /** Stops accepting, lets live sessions finish their segment (≤ shutdownGraceMs), then closes. */
+  close(): Promise<void>;
+}
+
+// TEMPORARY until server/stages/frontend/index.ts is committed: load it lazily by path.
+const FRONTEND_MODULE = './stages/frontend/index.ts';
+const defaultFrontend: CreateFrontend = async (options) => {
+  const mod = (await import(FRONTEND_MODULE)) as { createFrontend: CreateFrontend };
+  return mod.createFrontend(options);
+};
+
+/** Stages this build can run. ASR, MT and TTS join the list when their engines exist. */
+const AVAILABLE_STAGES: Stage[] = ['frontend'];
+
+export async function startServer(config: Config, deps: ServerDeps = {}): Promise<RunningServer> {
+  const logger = deps.logger ?? createLogger(config.logLevel);
+  const metrics = deps.metrics ?? createMetrics();
+  const registry = deps.registry ?? new ModelRegistry(config.models.dir);
+  const sessions = new SessionManager(config.limits.maxSessions);
+  let shuttingDown = false;
+  const isShuttingDown = () => shuttingDown;
+
+  const app = createHttpApp({
+    registry,
+    metrics,
+    stages: AVAILABLE_STAGES,
+    isShuttingDown,
+    activeSessions: () => sessions.size,
+  });
+  const server = createAdaptorServer({ fetch: app.fetch });
+  const endpoint = attachStreamEndpoint(server as import('node:http').Server, {
+    deps: {
+      config,
+      metrics,
+      logger,
+      registry,
+      createFrontend: deps.createFrontend ?? defaultFrontend,
+      stages: AVAILABLE_STAGES,
+    },
+    sessions,
+    isShuttingDown,
+    sendBufferMaxBytes: config.limits.sendBufferMaxBytes,
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  logger.info({ host: config.host, port }, 'tolk listening');
+
+  // /readyz answers 503 until the scan is done; the server accepts connections meanwhile.
+  if (!registry.ready) {
+    void registry.load().then(() => {
+      const snap = registry.snapshot();
+      logger.info({ state: snap.state, models: snap.models.length, invalid: snap.invalid.length }, 'models');
+    });
+  }
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      shuttingDown = true;
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      await sessions.shutdown(config.shutdownGraceMs);
+      endpoint.close();
+      (server as import('node:http').Server).closeAllConnections();
+      await stopped;
+      logger.info('tolk stopped');
+    })());
+
+  return { port, metrics, registry, activeSessions: () => sessions.size, close };
+}

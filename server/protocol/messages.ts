@@ -1,0 +1,209 @@
+/**
+ * Wire protocol v1: zod schemas shared by the server (validation at the edge) and the clients
+ * (client/node parses what the server sends with the same schemas). docs/protocol.md mirrors
+ * this file; change both together.
+ */
+import { z } from 'zod';
+import { ERROR_CODES, type ErrorCode } from '../errors.ts';
+
+export const PROTOCOL_VERSION = 1;
+
+export const MIN_SAMPLE_RATE = 8000;
+export const MAX_SAMPLE_RATE = 48_000;
+
+export const ENCODINGS = ['s16le', 'f32le'] as const;
+export type Encoding = (typeof ENCODINGS)[number];
+
+/** Stages a session can run; `ready.stages` lists the ones this server has. */
+export const STAGES = ['frontend', 'asr', 'mt', 'tts'] as const;
+export type Stage = (typeof STAGES)[number];
+
+const language = z
+  .string()
+  .min(2)
+  .max(16)
+  .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'BCP-47 tag such as en or es-MX');
+
+// ---------------------------------------------------------------- client → server (text frames)
+
+/**
+ * `sampleRate` and `encoding` are plain numbers/strings here so that an out-of-range value gets
+ * its own error code (unsupported_sample_rate / unsupported_encoding) instead of bad_message.
+ */
+export const startMessage = z.object({
+  type: z.literal('start'),
+  sampleRate: z.number().int(),
+  encoding: z.string(),
+  source: language.default('en'),
+  target: language.default('es'),
+  /** Send partial transcripts while the person is talking (once ASR exists). */
+  partials: z.boolean().default(true),
+  /** Send the noise-suppressed input back as binary audio on the `denoised` channel. */
+  returnDenoised: z.boolean().default(false),
+  /** Ask for a model id from GET /v1/models; unknown ids fail with model_not_found. */
+  model: z.string().min(1).max(128).optional(),
+  /** Reserved for multi-listener rooms; echoed in `ready`, no effect in v1. */
+  room: z.string().min(1).max(128).optional(),
+});
+export type StartMessage = z.infer<typeof startMessage>;
+
+export const configMessage = z.object({
+  type: z.literal('config'),
+  /** Domain words to bias recognition towards (used by the ASR stage once it exists). */
+  hotwords: z.array(z.string().min(1).max(64)).max(500).optional(),
+  /** TTS voice id (used by the TTS stage once it exists). */
+  voice: z.string().min(1).max(64).optional(),
+});
+export type ConfigMessage = z.infer<typeof configMessage>;
+
+export const stopMessage = z.object({ type: z.literal('stop') });
+export type StopMessage = z.infer<typeof stopMessage>;
+
+export const clientMessage = z.discriminatedUnion('type', [startMessage, configMessage, stopMessage]);
+export type ClientMessage = z.infer<typeof clientMessage>;
+export const CLIENT_MESSAGE_TYPES = ['start', 'config', 'stop'] as const;
+
+// ---------------------------------------------------------------- server → client (text frames)
+
+export const AUDIO_CHANNELS = { denoised: 1, speech: 2 } as const;
+export type AudioStreamKind = keyof typeof AUDIO_CHANNELS;
+
+const streamMs = z.number().nonnegative();
+
+export const readyMessage = z.object({
+  type: z.literal('ready'),
+  protocol: z.literal(PROTOCOL_VERSION),
+  sessionId: z.string(),
+  sampleRate: z.number().int(),
+  encoding: z.enum(ENCODINGS),
+  source: z.string(),
+  target: z.string(),
+  stages: z.array(z.enum(STAGES)),
+  denoise: z.boolean(),
+  returnDenoised: z.boolean(),
+  model: z.string().optional(),
+  room: z.string().optional(),
+  limits: z.object({
+    maxFrameBytes: z.number().int(),
+    maxSessionMs: z.number().int(),
+    idleTimeoutMs: z.number().int(),
+    queueMaxMs: z.number().int(),
+  }),
+});
+
+export const speechStartMessage = z.object({
+  type: z.literal('speech_start'),
+  segmentId: z.number().int(),
+  streamMs,
+});
+export const speechEndMessage = z.object({
+  type: z.literal('speech_end'),
+  segmentId: z.number().int(),
+  streamMs,
+});
+
+export const transcriptMessage = z.object({
+  type: z.literal('transcript'),
+  segmentId: z.number().int(),
+  text: z.string(),
+  final: z.boolean(),
+  startMs: streamMs,
+  endMs: streamMs,
+});
+
+export const translationMessage = z.object({
+  type: z.literal('translation'),
+  segmentId: z.number().int(),
+  text: z.string(),
+  source: z.string(),
+  target: z.string(),
+});
+
+export const audioStartMessage = z.object({
+  type: z.literal('audio_start'),
+  stream: z.enum(['denoised', 'speech']),
+  /** First byte of every binary frame of this stream. */
+  channel: z.number().int(),
+  sampleRate: z.number().int(),
+  encoding: z.enum(ENCODINGS),
+  segmentId: z.number().int().optional(),
+});
+
+export const audioEndMessage = z.object({
+  type: z.literal('audio_end'),
+  stream: z.enum(['denoised', 'speech']),
+  channel: z.number().int(),
+  segmentId: z.number().int().optional(),
+  /** Frames of this stream dropped because the client read too slowly. */
+  droppedFrames: z.number().int().nonnegative().default(0),
+});
+
+export const clearMessage = z.object({
+  type: z.literal('clear'),
+  stream: z.enum(['denoised', 'speech']),
+});
+
+export const segmentMetricsMessage = z.object({
+  type: z.literal('metrics'),
+  segmentId: z.number().int(),
+  startMs: streamMs,
+  endMs: streamMs,
+  /** Wall time spent in each stage for this segment, ms. */
+  stageMs: z.record(z.string(), z.number().nonnegative()),
+  /** Wall time from the segment's last audio frame arriving to speech_end being sent, ms. */
+  endpointLatencyMs: z.number().nonnegative(),
+});
+
+const errorCodeSchema = z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]);
+
+export const errorMessage = z.object({
+  type: z.literal('error'),
+  code: errorCodeSchema,
+  message: z.string(),
+  recoverable: z.boolean(),
+  stage: z.string().optional(),
+});
+
+export const END_REASONS = [
+  'stop',
+  'session_too_long',
+  'idle_timeout',
+  'shutting_down',
+  'error',
+  'client_gone',
+] as const;
+export const endMessage = z.object({
+  type: z.literal('end'),
+  reason: z.enum(END_REASONS),
+  /** Stream time of the last processed sample, ms. */
+  streamMs,
+  segments: z.number().int().nonnegative(),
+});
+
+export const serverMessage = z.discriminatedUnion('type', [
+  readyMessage,
+  speechStartMessage,
+  speechEndMessage,
+  transcriptMessage,
+  translationMessage,
+  audioStartMessage,
+  audioEndMessage,
+  clearMessage,
+  segmentMetricsMessage,
+  errorMessage,
+  endMessage,
+]);
+
+export type ReadyMessage = z.infer<typeof readyMessage>;
+export type SpeechStartMessage = z.infer<typeof speechStartMessage>;
+export type SpeechEndMessage = z.infer<typeof speechEndMessage>;
+export type TranscriptMessage = z.infer<typeof transcriptMessage>;
+export type TranslationMessage = z.infer<typeof translationMessage>;
+export type AudioStartMessage = z.infer<typeof audioStartMessage>;
+export type AudioEndMessage = z.infer<typeof audioEndMessage>;
+export type ClearMessage = z.infer<typeof clearMessage>;
+export type SegmentMetricsMessage = z.infer<typeof segmentMetricsMessage>;
+export type ErrorMessage = z.infer<typeof errorMessage>;
+export type EndMessage = z.infer<typeof endMessage>;
+export type EndReason = (typeof END_REASONS)[number];
+export type ServerMessage = z.infer<typeof serverMessage>;

@@ -1,0 +1,530 @@
+/**
+ * One streaming session: the protocol state machine for one connection. It owns its stages
+ * (today the audio front-end), its audio queue and its timers, and disposes all of them when it
+ * ends. It never touches the socket directly: the transport hands it a SessionSink.
+ */
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { ModelRegistry } from '../../models/registry.ts';
+import type { Config } from '../config.ts';
+import { type ErrorCode, PipelineError, toPipelineError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
+import { decodePcm, encodeAudioFrame, samplesToMs } from '../protocol/audio-codec.ts';
+import { CLOSE_CODES, type CloseCode } from '../protocol/close-codes.ts';
+import {
+  AUDIO_CHANNELS,
+  CLIENT_MESSAGE_TYPES,
+  type ConfigMessage,
+  clientMessage,
+  ENCODINGS,
+  type Encoding,
+  type EndReason,
+  MAX_SAMPLE_RATE,
+  MIN_SAMPLE_RATE,
+  type ServerMessage,
+  type Stage,
+  type StartMessage,
+} from '../protocol/messages.ts';
+import type { AudioFrontend, FrontendEvent, FrontendOptions } from '../stages/frontend/types.ts';
+import { AudioQueue, type QueuedAudio } from './audio-queue.ts';
+
+/** What a session needs from its connection. */
+export interface SessionSink {
+  sendJson(message: ServerMessage): void;
+  /** Sends a binary frame; returns false when it was dropped because the client reads too slowly. */
+  sendBinary(frame: Uint8Array): boolean;
+  close(code: CloseCode, reason: string): void;
+  /** Stop / restart reading client frames (TCP backpressure). */
+  pauseInput(): void;
+  resumeInput(): void;
+}
+
+export type CreateFrontend = (options: FrontendOptions) => Promise<AudioFrontend>;
+
+export interface SessionDeps {
+  config: Config;
+  metrics: Metrics;
+  logger: Logger;
+  registry: ModelRegistry;
+  createFrontend: CreateFrontend;
+  /** Stages this server can run; reported in `ready`. */
+  stages: Stage[];
+}
+
+type State = 'awaiting_start' | 'starting' | 'streaming' | 'stopping' | 'ended';
+
+/** Longest a drain turn may hold the event loop before yielding to other sessions. */
+const DRAIN_SLICE_MS = 8;
+
+interface Stream {
+  sampleRate: number;
+  encoding: Encoding;
+  frontend?: AudioFrontend;
+  queue: AudioQueue;
+  /** Samples handed to the front-end so far (stream time). */
+  processedSamples: number;
+  denoisedStarted: boolean;
+  denoisedDropped: number;
+  start: StartMessage;
+}
+
+interface OpenSegment {
+  id: number;
+  startMs: number;
+  frontendMs: number;
+}
+
+export class Session {
+  readonly id = randomUUID();
+  private state: State = 'awaiting_start';
+  private stream?: Stream;
+  private segment?: OpenSegment;
+  private segments = 0;
+  private inputPaused = false;
+  private drainScheduled = false;
+  private idleTimer?: NodeJS.Timeout;
+  private lifetimeTimer?: NodeJS.Timeout;
+  private graceTimer?: NodeJS.Timeout;
+  private draining = false;
+  /** Set while end() flushes, so nested failures cannot end the session twice. */
+  private ending = false;
+  private sessionConfig: Omit<ConfigMessage, 'type'> = {};
+  private readonly log: Logger;
+  private endedResolve!: () => void;
+  /** Resolves once the session has ended and released everything it owns. */
+  readonly ended: Promise<void> = new Promise((resolve) => (this.endedResolve = resolve));
+
+  constructor(
+    private readonly sink: SessionSink,
+    private readonly deps: SessionDeps,
+  ) {
+    this.log = deps.logger.child({ session: this.id });
+    const { limits } = deps.config;
+    this.lifetimeTimer = setTimeout(
+      () => this.fail(new PipelineError('session_too_long', 'session', { recoverable: false })),
+      limits.maxSessionMs,
+    );
+    this.lifetimeTimer.unref();
+    this.touch();
+    deps.metrics.activeSessions.inc();
+  }
+
+  get isEnded(): boolean {
+    return this.state === 'ended';
+  }
+
+  /** Client configuration from `config` messages (hotwords, voice) for the ASR/TTS stages. */
+  get options(): Readonly<Omit<ConfigMessage, 'type'>> {
+    return this.sessionConfig;
+  }
+
+  // ------------------------------------------------------------------ input from the transport
+
+  handleText(text: string): void {
+    if (this.state === 'ended') return;
+    this.touch();
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      this.reportError(new PipelineError('bad_json', 'transport'));
+      return;
+    }
+    const type = (json as { type?: unknown } | null)?.type;
+    if (typeof type !== 'string' || !(CLIENT_MESSAGE_TYPES as readonly string[]).includes(type)) {
+      this.reportError(
+        new PipelineError('unknown_message_type', 'transport', {
+          message: `Unknown message type ${JSON.stringify(type ?? null)}; expected one of ${CLIENT_MESSAGE_TYPES.join(', ')}`,
+        }),
+      );
+      return;
+    }
+    const parsed = clientMessage.safeParse(json);
+    if (!parsed.success) {
+      const detail = parsed.error.issues.map((i) => `${i.path.join('.') || type}: ${i.message}`).join('; ');
+      this.reportError(new PipelineError('bad_message', 'transport', { message: detail }));
+      return;
+    }
+    const message = parsed.data;
+    if (message.type === 'start') this.start(message);
+    else if (message.type === 'config') this.applyConfig(message);
+    else this.stop();
+  }
+
+  handleBinary(bytes: Uint8Array): void {
+    if (this.state === 'ended') return;
+    this.touch();
+    const { metrics, config } = this.deps;
+    metrics.framesTotal.inc({ direction: 'in' });
+    metrics.bytesTotal.inc({ direction: 'in' }, bytes.byteLength);
+    if (this.state === 'awaiting_start' || !this.stream) {
+      metrics.dropsTotal.inc({ reason: 'audio_before_start' });
+      this.reportError(new PipelineError('audio_before_start', 'transport'));
+      return;
+    }
+    if (this.state === 'stopping') return; // audio after stop is ignored; the session is flushing
+    if (bytes.byteLength > config.limits.maxFrameBytes) {
+      metrics.dropsTotal.inc({ reason: 'frame_too_large' });
+      this.reportError(
+        new PipelineError('frame_too_large', 'transport', {
+          message: `Frame of ${bytes.byteLength} bytes exceeds the ${config.limits.maxFrameBytes}-byte limit; frame dropped`,
+        }),
+      );
+      return;
+    }
+    let samples: Float32Array;
+    try {
+      samples = decodePcm(bytes, this.stream.encoding);
+    } catch (err) {
+      metrics.dropsTotal.inc({ reason: 'bad_frame' });
+      this.reportError(toPipelineError(err, 'transport'));
+      return;
+    }
+    if (samples.length === 0) return;
+    metrics.audioInSeconds.inc(samples.length / this.stream.sampleRate);
+    this.stream.queue.push({ samples, receivedAt: performance.now() });
+    if (!this.inputPaused && this.stream.queue.aboveHighWater) {
+      this.inputPaused = true;
+      metrics.inputPauses.inc();
+      this.sink.pauseInput();
+    }
+    this.scheduleDrain();
+  }
+
+  /** The socket closed without `stop` (client vanished, network died). */
+  handleClientGone(): void {
+    if (this.state === 'ended') return;
+    this.end('client_gone', { notify: false });
+  }
+
+  /**
+   * Graceful shutdown: keep processing until the open segment ends (speech_end) or `graceMs`
+   * passes, then end with `shutting_down`. A session not inside speech ends at once.
+   */
+  shutdown(graceMs: number): Promise<void> {
+    if (this.state === 'ended') return this.ended;
+    this.draining = true;
+    if (!this.segment || this.state !== 'streaming') {
+      this.fail(new PipelineError('shutting_down', 'session', { recoverable: false }));
+    } else {
+      this.graceTimer = setTimeout(
+        () => this.fail(new PipelineError('shutting_down', 'session', { recoverable: false })),
+        graceMs,
+      );
+    }
+    return this.ended;
+  }
+
+  // ------------------------------------------------------------------ protocol handlers
+
+  private start(message: StartMessage): void {
+    if (this.state !== 'awaiting_start') {
+      this.reportError(new PipelineError('already_started', 'transport'));
+      return;
+    }
+    const { sampleRate, encoding } = message;
+    if (sampleRate < MIN_SAMPLE_RATE || sampleRate > MAX_SAMPLE_RATE) {
+      this.reportError(
+        new PipelineError('unsupported_sample_rate', 'transport', {
+          message: `Sample rate ${sampleRate} Hz is outside ${MIN_SAMPLE_RATE}..${MAX_SAMPLE_RATE} Hz`,
+        }),
+      );
+      return;
+    }
+    if (!(ENCODINGS as readonly string[]).includes(encoding)) {
+      this.reportError(
+        new PipelineError('unsupported_encoding', 'transport', {
+          message: `Encoding ${JSON.stringify(encoding)} is not one of ${ENCODINGS.join(', ')}`,
+        }),
+      );
+      return;
+    }
+    if (message.model !== undefined && !this.deps.registry.find(message.model)) {
+      this.reportError(
+        new PipelineError('model_not_found', 'models', {
+          message: `Model ${JSON.stringify(message.model)} is not available (see GET /v1/models)`,
+        }),
+      );
+      return;
+    }
+    const { limits, frontend } = this.deps.config;
+    this.state = 'starting';
+    this.stream = {
+      sampleRate,
+      encoding: encoding as Encoding,
+      queue: new AudioQueue(sampleRate, limits.queueMaxMs, limits.queueMaxMs / 2),
+      processedSamples: 0,
+      denoisedStarted: false,
+      denoisedDropped: 0,
+      start: message,
+    };
+    this.deps
+      .createFrontend({
+        inputSampleRate: sampleRate,
+        denoise: frontend.denoise,
+        returnDenoised: message.returnDenoised,
+        vadAggressiveness: frontend.vadAggressiveness,
+        vadFrameMs: frontend.vadFrameMs,
+        speechStartMs: frontend.speechStartMs,
+        hangoverMs: frontend.hangoverMs,
+      })
+      .then(
+        (fe) => this.onFrontendReady(fe),
+        (err) => this.fail(new PipelineError('stage_failed', 'frontend', { recoverable: false, cause: err })),
+      );
+  }
+
+  private onFrontendReady(frontend: AudioFrontend): void {
+    const stream = this.stream!;
+    if (this.state === 'ended') {
+      frontend.close(); // the client left while the front-end was being created
+      return;
+    }
+    stream.frontend = frontend;
+    const stopRequested = this.state === 'stopping';
+    if (!stopRequested) this.state = 'streaming';
+    const { limits, frontend: fe } = this.deps.config;
+    const start = stream.start;
+    this.send({
+      type: 'ready',
+      protocol: 1,
+      sessionId: this.id,
+      sampleRate: stream.sampleRate,
+      encoding: stream.encoding,
+      source: start.source,
+      target: start.target,
+      stages: this.deps.stages,
+      denoise: fe.denoise,
+      returnDenoised: start.returnDenoised,
+      ...(start.model ? { model: start.model } : {}),
+      ...(start.room ? { room: start.room } : {}),
+      limits: {
+        maxFrameBytes: limits.maxFrameBytes,
+        maxSessionMs: limits.maxSessionMs,
+        idleTimeoutMs: limits.idleTimeoutMs,
+        queueMaxMs: limits.queueMaxMs,
+      },
+    });
+    this.log.info({ sampleRate: stream.sampleRate, encoding: stream.encoding }, 'session started');
+    this.scheduleDrain();
+  }
+
+  private applyConfig(message: ConfigMessage): void {
+    const { type: _type, ...rest } = message;
+    this.sessionConfig = { ...this.sessionConfig, ...rest };
+  }
+
+  private stop(): void {
+    if (this.state === 'awaiting_start') {
+      this.end('stop');
+      return;
+    }
+    if (this.state === 'stopping') return;
+    this.state = 'stopping';
+    this.scheduleDrain();
+  }
+
+  // ------------------------------------------------------------------ processing
+
+  private scheduleDrain(): void {
+    if (this.drainScheduled || this.state === 'ended') return;
+    this.drainScheduled = true;
+    setImmediate(() => {
+      this.drainScheduled = false;
+      this.drain();
+    });
+  }
+
+  /** Runs queued audio through the front-end for at most DRAIN_SLICE_MS, then yields. */
+  private drain(): void {
+    const stream = this.stream;
+    if (!stream?.frontend || this.state === 'ended') return;
+    const sliceEnd = performance.now() + DRAIN_SLICE_MS;
+    this.touch(); // working through a backlog is activity even while the socket is paused
+    try {
+      while (stream.queue.length > 0 && performance.now() < sliceEnd) {
+        this.process(stream, stream.queue.shift()!);
+        if (this.isEnded) return;
+      }
+    } catch (err) {
+      this.fail(new PipelineError('stage_failed', 'frontend', { recoverable: false, cause: err }));
+      return;
+    }
+    if (this.inputPaused && stream.queue.belowLowWater) {
+      this.inputPaused = false;
+      this.sink.resumeInput();
+    }
+    if (stream.queue.length > 0) this.scheduleDrain();
+    else if (this.state === 'stopping') this.end('stop');
+  }
+
+  private process(stream: Stream, item: QueuedAudio): void {
+    const { metrics } = this.deps;
+    const t0 = performance.now();
+    metrics.queueDelay.observe((t0 - item.receivedAt) / 1000);
+    const events = stream.frontend!.push(item.samples);
+    const elapsedMs = performance.now() - t0;
+    metrics.stageLatency.observe({ stage: 'frontend' }, elapsedMs / 1000);
+    stream.processedSamples += item.samples.length;
+    if (this.segment) this.segment.frontendMs += elapsedMs;
+    this.handleEvents(stream, events, item.receivedAt);
+  }
+
+  private handleEvents(stream: Stream, events: FrontendEvent[], receivedAt: number): void {
+    for (const event of events) {
+      if (this.isEnded) return;
+      switch (event.type) {
+        case 'speech_start':
+          this.segments++;
+          this.segment = { id: this.segments, startMs: event.streamMs, frontendMs: 0 };
+          this.send({ type: 'speech_start', segmentId: this.segment.id, streamMs: event.streamMs });
+          break;
+        case 'speech_end': {
+          const segment = this.segment;
+          if (!segment) break;
+          this.segment = undefined;
+          this.send({ type: 'speech_end', segmentId: segment.id, streamMs: event.streamMs });
+          this.send({
+            type: 'metrics',
+            segmentId: segment.id,
+            startMs: segment.startMs,
+            endMs: event.streamMs,
+            stageMs: { frontend: round(segment.frontendMs) },
+            endpointLatencyMs: round(performance.now() - receivedAt),
+          });
+          // Graceful shutdown waits for exactly this moment.
+          if (this.draining) this.fail(new PipelineError('shutting_down', 'session', { recoverable: false }));
+          break;
+        }
+        case 'speech_audio':
+          // Utterance audio for the ASR stage; ASR is not part of this server yet.
+          break;
+        case 'denoised_audio':
+          this.sendDenoised(stream, event.samples, event.sampleRate);
+          break;
+      }
+    }
+  }
+
+  private sendDenoised(stream: Stream, samples: Float32Array, sampleRate: number): void {
+    if (!stream.start.returnDenoised || samples.length === 0) return;
+    const channel = AUDIO_CHANNELS.denoised;
+    if (!stream.denoisedStarted) {
+      stream.denoisedStarted = true;
+      this.send({ type: 'audio_start', stream: 'denoised', channel, sampleRate, encoding: stream.encoding });
+    }
+    const frame = encodeAudioFrame(channel, samples, stream.encoding);
+    if (this.sink.sendBinary(frame)) {
+      this.deps.metrics.framesTotal.inc({ direction: 'out' });
+      this.deps.metrics.bytesTotal.inc({ direction: 'out' }, frame.byteLength);
+    } else {
+      stream.denoisedDropped++;
+      this.deps.metrics.dropsTotal.inc({ reason: 'send_backpressure' });
+    }
+  }
+
+  // ------------------------------------------------------------------ ending
+
+  private touch(): void {
+    clearTimeout(this.idleTimer);
+    if (this.state === 'ended') return;
+    this.idleTimer = setTimeout(
+      () => this.fail(new PipelineError('idle_timeout', 'session', { recoverable: false })),
+      this.deps.config.limits.idleTimeoutMs,
+    );
+    this.idleTimer.unref();
+  }
+
+  private reportError(error: PipelineError): void {
+    this.deps.metrics.errorsTotal.inc({ code: error.code });
+    this.send({
+      type: 'error',
+      code: error.code,
+      message: error.message,
+      recoverable: error.recoverable,
+      stage: error.stage,
+    });
+  }
+
+  /** Ends the session because of a non-recoverable error. */
+  private fail(error: PipelineError): void {
+    if (this.state === 'ended' || this.ending) return;
+    if (error.code === 'internal' || error.code === 'stage_failed') {
+      this.log.error({ err: error.cause ?? error }, 'session failed');
+    }
+    this.end(endReasonFor(error.code), { error });
+  }
+
+  /** Flushes what can be flushed, sends `end`, closes the socket and disposes everything. */
+  private end(reason: EndReason, options: { notify?: boolean; error?: PipelineError } = {}): void {
+    if (this.state === 'ended' || this.ending) return;
+    this.ending = true;
+    const notify = options.notify ?? true;
+    const stream = this.stream;
+    // Audio already received is still processed and the open segment closed, except when the
+    // client is gone (nobody to tell) or the front-end itself broke.
+    if (notify && stream?.frontend && reason !== 'error') {
+      try {
+        while (stream.queue.length > 0) this.process(stream, stream.queue.shift()!);
+        this.handleEvents(stream, stream.frontend.flush(), performance.now());
+      } catch (err) {
+        this.log.warn({ err }, 'front-end flush failed');
+      }
+      if (stream.denoisedStarted) {
+        this.send({
+          type: 'audio_end',
+          stream: 'denoised',
+          channel: AUDIO_CHANNELS.denoised,
+          droppedFrames: stream.denoisedDropped,
+        });
+      }
+    }
+    // The fatal error comes after the flushed events, right before `end`.
+    if (options.error) this.reportError(options.error);
+    this.state = 'ended';
+    clearTimeout(this.idleTimer);
+    clearTimeout(this.lifetimeTimer);
+    clearTimeout(this.graceTimer);
+    stream?.queue.clear();
+    stream?.frontend?.close();
+    if (notify) {
+      const streamMs = stream ? round(samplesToMs(stream.processedSamples, stream.sampleRate)) : 0;
+      this.sink.sendJson({ type: 'end', reason, streamMs, segments: this.segments });
+      this.sink.close(closeCodeFor(reason), reason);
+    }
+    this.deps.metrics.activeSessions.dec();
+    this.deps.metrics.sessionsTotal.inc({ outcome: reason });
+    this.log.info({ reason, segments: this.segments }, 'session ended');
+    this.endedResolve();
+  }
+
+  private send(message: ServerMessage): void {
+    if (this.state !== 'ended') this.sink.sendJson(message);
+  }
+}
+
+function endReasonFor(code: ErrorCode): EndReason {
+  if (code === 'session_too_long' || code === 'idle_timeout' || code === 'shutting_down') return code;
+  return 'error';
+}
+
+function closeCodeFor(reason: EndReason): CloseCode {
+  switch (reason) {
+    case 'stop':
+    case 'client_gone':
+      return CLOSE_CODES.normal;
+    case 'shutting_down':
+      return CLOSE_CODES.goingAway;
+    case 'session_too_long':
+      return CLOSE_CODES.sessionTooLong;
+    case 'idle_timeout':
+      return CLOSE_CODES.idleTimeout;
+    case 'error':
+      return CLOSE_CODES.internalError;
+  }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
