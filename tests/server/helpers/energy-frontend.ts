@@ -11,7 +11,8 @@ const FRAME_MS = 10;
 const RMS_THRESHOLD = 0.02;
 
 export function createEnergyFrontend(options: FrontendOptions): Promise<AudioFrontend> {
-  const frameSamples = (options.inputSampleRate * FRAME_MS) / 1000;
+  const frameSamples = Math.round((options.inputSampleRate * FRAME_MS) / 1000);
+  const frameMs = (frameSamples * 1000) / options.inputSampleRate;
   const pending: number[] = [];
   let frameIndex = 0;
   let inSpeech = false;
@@ -25,21 +26,21 @@ export function createEnergyFrontend(options: FrontendOptions): Promise<AudioFro
     let energy = 0;
     for (const v of frame) energy += v * v;
     const voiced = Math.sqrt(energy / frame.length) > RMS_THRESHOLD;
-    const frameStartMs = frameIndex * FRAME_MS;
+    const frameStartMs = frameIndex * frameMs;
     frameIndex++;
     if (voiced) {
       if (voicedRunFrames === 0) voicedRunStart = frameStartMs;
       voicedRunFrames++;
       silentFrames = 0;
-      lastVoicedEnd = frameStartMs + FRAME_MS;
-      if (!inSpeech && voicedRunFrames * FRAME_MS >= options.speechStartMs) {
+      lastVoicedEnd = frameStartMs + frameMs;
+      if (!inSpeech && voicedRunFrames * frameMs >= options.speechStartMs) {
         inSpeech = true;
         out.push({ type: 'speech_start', streamMs: voicedRunStart });
       }
     } else {
       voicedRunFrames = 0;
       silentFrames++;
-      if (inSpeech && silentFrames * FRAME_MS >= options.hangoverMs) {
+      if (inSpeech && silentFrames * frameMs >= options.hangoverMs) {
         inSpeech = false;
         out.push({ type: 'speech_end', streamMs: lastVoicedEnd });
       }
