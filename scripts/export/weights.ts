@@ -34,3 +34,17 @@ export function requireWeight(weights: WeightMap, name: string, shape?: readonly
   }
   return w;
 }
+
+/** Name-keyed form (what the training toolkit's ParamStore.getWeights returns) → list. */
+export function weightsFromMap(
+  map: ReadonlyMap<string, { data: Float32Array; shape: readonly number[] }>,
+): NamedWeight[] {
+  return [...map].map(([name, w]) => ({ name, shape: [...w.shape], data: w.data }));
+}
+
+/** List → name-keyed form (for ParamStore.setWeights after import). */
+export function weightsToMap(
+  weights: readonly NamedWeight[],
+): Map<string, { data: Float32Array; shape: number[] }> {
+  return new Map(weights.map((w) => [w.name, { data: w.data, shape: [...w.shape] }]));
+}

@@ -46,18 +46,33 @@ async function checkParity(
 
 describe('feed-forward layers export', () => {
   it('Dense with each activation', async () => {
-    const acts = ['linear', 'relu', 'tanh', 'sigmoid', 'softmax', 'elu', 'softplus'] as const;
-    const layers = acts.map((a, i) =>
+    // [tfjs name, export name]
+    const acts = [
+      ['linear', 'linear'],
+      ['relu', 'relu'],
+      ['tanh', 'tanh'],
+      ['sigmoid', 'sigmoid'],
+      ['hardSigmoid', 'hardSigmoid'],
+      ['softmax', 'softmax'],
+      ['logSoftmax', 'logSoftmax'],
+      ['elu', 'elu'],
+      ['selu', 'selu'],
+      ['softplus', 'softplus'],
+      ['swish', 'swish'],
+      ['gelu', 'gelu'],
+      ['gelu_new', 'geluTanh'],
+    ] as const;
+    const layers = acts.map(([a], i) =>
       tf.layers.dense({
         name: `dense${i}`,
-        units: 5 + i,
+        units: 5 + (i % 3),
         activation: a,
         inputShape: i === 0 ? [T, IN] : undefined,
       }),
     );
     await checkParity(
       layers,
-      acts.map((a, i) => ({ type: 'dense', name: `dense${i}`, activation: a })),
+      acts.map(([, a], i) => ({ type: 'dense', name: `dense${i}`, activation: a })),
       11,
     );
   });

@@ -12,6 +12,8 @@ export type ActivationName =
   | 'softplus'
   | 'swish'
   | 'gelu'
+  /** tanh approximation, 0.5x(1 + tanh(√(2/π)(x + 0.044715x³))): the training toolkit's 'gelu'. */
+  | 'geluTanh'
   | 'softmax'
   | 'logSoftmax';
 
@@ -45,6 +47,13 @@ export function emitActivation(
       const scaled = b.node('Mul', [x, b.scalarFloat('inv_sqrt2', Math.SQRT1_2)]);
       const onePlusErf = b.node('Add', [b.node('Erf', [scaled]), b.scalarFloat('one', 1)]);
       return b.node('Mul', [b.node('Mul', [x, onePlusErf]), b.scalarFloat('half', 0.5)]);
+    }
+    case 'geluTanh': {
+      const cube = b.node('Mul', [b.node('Mul', [x, x]), x]);
+      const inner = b.node('Add', [x, b.node('Mul', [cube, b.scalarFloat('gelu_c', 0.044715)])]);
+      const t = b.node('Tanh', [b.node('Mul', [inner, b.scalarFloat('sqrt_2_pi', Math.sqrt(2 / Math.PI))])]);
+      const onePlus = b.node('Add', [t, b.scalarFloat('one', 1)]);
+      return b.node('Mul', [b.node('Mul', [x, onePlus]), b.scalarFloat('half', 0.5)]);
     }
     case 'softmax':
       return b.node('Softmax', [x], { axis: { i: -1 } });
