@@ -15,6 +15,8 @@ export interface FrontendOptions {
   speechStartMs: number;
   /** Unvoiced audio needed after speech before speech_end fires. */
   hangoverMs: number;
+  /** Audio before the detected onset included in speech_audio (default 300 ms). */
+  preRollMs?: number;
 }
 
 export type FrontendEvent =

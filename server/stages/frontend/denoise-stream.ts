@@ -1,0 +1,60 @@
+/**
+ * Streaming RNNoise at 48 kHz: frames arbitrary pushes into 480-sample frames and removes
+ * RNNoise's one-frame delay, so output sample i is the denoised input sample i (times stay exact).
+ */
+import { RNNOISE_DELAY_SAMPLES, RNNOISE_FRAME_SAMPLES, type RnnoiseState } from './rnnoise.ts';
+
+export class DenoiseStream {
+  private readonly rnnoise: RnnoiseState;
+  private readonly frame = new Float32Array(RNNOISE_FRAME_SAMPLES);
+  private frameFill = 0;
+  /** Output samples still to drop to cancel the delay. */
+  private toSkip = RNNOISE_DELAY_SAMPLES;
+  private inCount = 0;
+  private outCount = 0;
+  private out = new Float32Array(4 * RNNOISE_FRAME_SAMPLES);
+
+  constructor(rnnoise: RnnoiseState) {
+    this.rnnoise = rnnoise;
+  }
+
+  /** Returns the denoised samples now available (a view valid until the next call). */
+  push(input: Float32Array): Float32Array {
+    this.inCount += input.length;
+    return this.run(input, input.length);
+  }
+
+  /** Pads with silence until every input sample has come out; returns the rest. */
+  flush(): Float32Array {
+    const missing = this.inCount - this.outCount;
+    if (missing <= 0) return this.out.subarray(0, 0);
+    // Enough zeros to complete the open frame and push the delayed frame out.
+    const pad = RNNOISE_FRAME_SAMPLES - this.frameFill + RNNOISE_DELAY_SAMPLES;
+    const result = this.run(null, pad);
+    return result.subarray(0, Math.min(result.length, missing));
+  }
+
+  private run(input: Float32Array | null, n: number): Float32Array {
+    const maxOut = n + this.frameFill + RNNOISE_FRAME_SAMPLES;
+    if (this.out.length < maxOut) this.out = new Float32Array(2 * maxOut);
+    const frame = this.frame;
+    let produced = 0;
+    let i = 0;
+    while (i < n) {
+      const take = Math.min(n - i, RNNOISE_FRAME_SAMPLES - this.frameFill);
+      if (input) frame.set(input.subarray(i, i + take), this.frameFill);
+      else frame.fill(0, this.frameFill, this.frameFill + take);
+      this.frameFill += take;
+      i += take;
+      if (this.frameFill < RNNOISE_FRAME_SAMPLES) break;
+      this.frameFill = 0;
+      this.rnnoise.process(frame, frame);
+      const skip = Math.min(this.toSkip, RNNOISE_FRAME_SAMPLES);
+      this.toSkip -= skip;
+      this.out.set(skip ? frame.subarray(skip) : frame, produced);
+      produced += RNNOISE_FRAME_SAMPLES - skip;
+    }
+    this.outCount += produced;
+    return this.out.subarray(0, produced);
+  }
+}
