@@ -1,0 +1,183 @@
+/**
+ * The MT entry point sessions call. Guards the input, asks the primary engine (the neural
+ * model, once built) and falls back to the secondary (apertium) when the primary is absent,
+ * fails, times out, is unsure, sees too many unknown words, or loses a glossary term, and says
+ * so in `fallback.reason`. Every engine call has a deadline.
+ */
+import { PipelineError, toPipelineError } from '../../errors.ts';
+import { withDeadline } from './deadline.ts';
+import type {
+  FallbackReason,
+  LanguagePair,
+  MtEngine,
+  TranslateOptions,
+  TranslationResult,
+} from './engine.ts';
+import { pairKey, supportsPair } from './engine.ts';
+import { type Glossary, mergeGlossaries } from './glossary.ts';
+import type { MtMetrics } from './metrics.ts';
+
+export interface MtRouterOptions {
+  primary?: MtEngine | null;
+  fallback?: MtEngine | null;
+  /** Primary results with confidence below this go to the fallback (default 0.5). */
+  minConfidence?: number;
+  /** Fall back when more than this share of source words is out of the primary's vocabulary (default 0.3). */
+  maxOovRate?: number;
+  /** Longer input is refused with text_too_long (default 2000 characters). */
+  maxChars?: number;
+  /** Deadline for the primary; on expiry the fallback answers (default 2000 ms). */
+  primaryTimeoutMs?: number;
+  /** Deadline for the fallback; on expiry the call fails with `timeout` (default 5000 ms). */
+  fallbackTimeoutMs?: number;
+  /** Per-deployment terms; a call's own glossary (per session) is layered on top. */
+  glossary?: Glossary;
+  metrics?: MtMetrics;
+}
+
+/** Why the primary's answer is not used, with what it did produce (if anything). */
+interface Decline {
+  reason: FallbackReason;
+  detail?: string;
+  primaryResult?: TranslationResult;
+  error?: unknown;
+}
+type PrimaryOutcome = { accepted: TranslationResult } | Decline;
+
+export class MtRouter {
+  private readonly primary: MtEngine | null;
+  private readonly fallback: MtEngine | null;
+  private readonly opts: Required<Omit<MtRouterOptions, 'primary' | 'fallback' | 'glossary' | 'metrics'>>;
+  private readonly glossary?: Glossary;
+  private readonly metrics?: MtMetrics;
+  private readonly merged = new WeakMap<Glossary, Glossary>();
+
+  constructor(options: MtRouterOptions) {
+    this.primary = options.primary ?? null;
+    this.fallback = options.fallback ?? null;
+    this.glossary = options.glossary;
+    this.metrics = options.metrics;
+    this.opts = {
+      minConfidence: options.minConfidence ?? 0.5,
+      maxOovRate: options.maxOovRate ?? 0.3,
+      maxChars: options.maxChars ?? 2000,
+      primaryTimeoutMs: options.primaryTimeoutMs ?? 2000,
+      fallbackTimeoutMs: options.fallbackTimeoutMs ?? 5000,
+    };
+  }
+
+  /** Union of the directions either engine serves. */
+  languagePairs(): LanguagePair[] {
+    const seen = new Map<string, LanguagePair>();
+    for (const e of [this.primary, this.fallback])
+      for (const p of e?.languagePairs() ?? []) seen.set(pairKey(p), p);
+    return [...seen.values()];
+  }
+
+  async translate(text: string, options: TranslateOptions): Promise<TranslationResult> {
+    const pair: LanguagePair = { source: options.source, target: options.target };
+    this.guard(text, pair);
+    const call: TranslateOptions = { ...pair, glossary: this.glossaryFor(options.glossary) };
+
+    const decline = await this.tryPrimary(text, call);
+    if ('accepted' in decline) return decline.accepted;
+
+    if (!this.fallback || !supportsPair(this.fallback, pair)) {
+      // Nothing to fall back to: an unsure primary answer still beats none (its confidence
+      // is in the result); a failed primary is the caller's error.
+      if (decline.primaryResult) return decline.primaryResult;
+      if (decline.error) throw toPipelineError(decline.error, 'mt');
+      throw new PipelineError('engine_unavailable', 'mt', {
+        message: `no MT engine serves ${pairKey(pair)}`,
+      });
+    }
+    const result = await this.run(this.fallback, text, call, this.opts.fallbackTimeoutMs);
+    this.metrics?.fallbacks.inc({ reason: decline.reason });
+    return {
+      ...result,
+      fallback: { reason: decline.reason, ...(decline.detail ? { detail: decline.detail } : {}) },
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.primary?.close(), this.fallback?.close()]);
+  }
+
+  private guard(text: string, pair: LanguagePair): void {
+    if (typeof text !== 'string' || !text.trim()) throw new PipelineError('empty_text', 'mt');
+    if (text.length > this.opts.maxChars) {
+      throw new PipelineError('text_too_long', 'mt', {
+        message: `text has ${text.length} characters; at most ${this.opts.maxChars}`,
+      });
+    }
+    const served = [this.primary, this.fallback].some((e) => e && supportsPair(e, pair));
+    if (!served) {
+      throw new PipelineError('unsupported_language', 'mt', {
+        message: `no MT engine for ${pairKey(pair)} (available: ${this.languagePairs().map(pairKey).join(', ') || 'none'})`,
+      });
+    }
+  }
+
+  private async tryPrimary(text: string, call: TranslateOptions): Promise<PrimaryOutcome> {
+    const primary = this.primary;
+    if (!primary) return { reason: 'primary_unavailable' };
+    if (!supportsPair(primary, call)) return { reason: 'primary_unsupported_pair' };
+    const oov = primary.outOfVocabularyRate?.(text, call.source);
+    if (oov !== undefined && oov > this.opts.maxOovRate) {
+      return { reason: 'out_of_vocabulary', detail: `${Math.round(oov * 100)}% of words unknown` };
+    }
+    let result: TranslationResult;
+    try {
+      result = await this.run(primary, text, call, this.opts.primaryTimeoutMs);
+    } catch (err) {
+      const e = toPipelineError(err, 'mt');
+      return {
+        reason: e.code === 'timeout' ? 'primary_timeout' : 'primary_failed',
+        detail: e.message,
+        error: e,
+      };
+    }
+    if (result.confidence !== undefined && result.confidence < this.opts.minConfidence) {
+      return {
+        reason: 'low_confidence',
+        detail: `confidence ${result.confidence.toFixed(2)}`,
+        primaryResult: result,
+      };
+    }
+    if (result.glossary?.lost.length) {
+      return { reason: 'glossary_term_lost', detail: result.glossary.lost.join(', '), primaryResult: result };
+    }
+    return { accepted: result };
+  }
+
+  private async run(
+    engine: MtEngine,
+    text: string,
+    call: TranslateOptions,
+    timeoutMs: number,
+  ): Promise<TranslationResult> {
+    const started = performance.now();
+    let outcome = 'ok';
+    try {
+      return await withDeadline(timeoutMs, `${engine.name} ${pairKey(call)}`, (signal) =>
+        engine.translate(text, { ...call, signal }),
+      );
+    } catch (err) {
+      outcome = err instanceof PipelineError && err.code === 'timeout' ? 'timeout' : 'error';
+      throw err;
+    } finally {
+      this.metrics?.latency.observe(
+        { engine: engine.name, pair: pairKey(call), outcome },
+        (performance.now() - started) / 1000,
+      );
+    }
+  }
+
+  private glossaryFor(session: Glossary | undefined): Glossary | undefined {
+    if (!session) return this.glossary;
+    if (!this.glossary) return session;
+    let merged = this.merged.get(session);
+    if (!merged) this.merged.set(session, (merged = mergeGlossaries(this.glossary, session)));
+    return merged;
+  }
+}
