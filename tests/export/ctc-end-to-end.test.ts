@@ -52,7 +52,9 @@ describe('tiny CTC model: train → export → decode through onnxruntime-node',
     const B = labels.length;
     const maxLabel = Math.max(...labels.map((l) => l.length));
     const padded = new Int32Array(B * maxLabel);
-    labels.forEach((l, b) => padded.set(l, b * maxLabel));
+    labels.forEach((l, b) => {
+      padded.set(l, b * maxLabel);
+    });
     const batch = {
       labels: padded,
       maxLabelLength: maxLabel,
