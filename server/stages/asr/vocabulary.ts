@@ -34,6 +34,21 @@ export function createVocabulary(lang: AsrLanguage): CharVocabulary {
 }
 
 /** Letters a language keeps with their diacritics; every other accented letter loses its mark. */
+/**
+ * Titles that recognizers and transcribers write either way ("Mr" / "mister"); scoring one
+ * spelling against the other would count a correct word as an error. Only unambiguous ones.
+ */
+const SPOKEN_ABBREVIATIONS: Record<AsrLanguage, ReadonlyMap<string, string>> = {
+  en: new Map([
+    ['mr', 'mister'],
+    ['mrs', 'missus'],
+  ]),
+  es: new Map([
+    ['sr', 'señor'],
+    ['sra', 'señora'],
+  ]),
+};
+
 function keepsDiacritic(lang: AsrLanguage, ch: string): boolean {
   return lang === 'es' && SPANISH_EXTRA.includes(ch);
 }
@@ -69,7 +84,8 @@ export function normalizeText(text: string, lang: AsrLanguage): string {
   const words = out
     .split(/\s+/)
     .map((w) => w.replace(/^'+|'+$/g, '').replace(/'{2,}/g, "'"))
-    .filter((w) => w.length > 0);
+    .filter((w) => w.length > 0)
+    .map((w) => SPOKEN_ABBREVIATIONS[lang].get(w) ?? w);
   return words.join(' ');
 }
 

@@ -24,6 +24,8 @@ describe('vocabulary', () => {
       'dónde está el baño pingüino a la carte',
     );
     expect(normalizeText('room 12b', 'en')).toBe('room b');
+    expect(normalizeText('Mr. Dashwood', 'en')).toBe('mister dashwood');
+    expect(normalizeText('Sr. Pérez', 'es')).toBe('señor pérez');
   });
 
   it('round-trips text through ids', () => {
