@@ -26,6 +26,13 @@ export class ParamStore {
     return v;
   }
 
+  /** Registers an existing variable (e.g. a tf.layers weight's `.read()`) without copying. */
+  adopt(name: string, v: tf.Variable): tf.Variable {
+    if (this.vars.has(name)) throw new Error(`ParamStore: duplicate weight name ${name}`);
+    this.vars.set(name, v);
+    return v;
+  }
+
   get(name: string): tf.Variable {
     const v = this.vars.get(name);
     if (!v) throw new Error(`ParamStore: no weight named ${name}`);
