@@ -142,6 +142,13 @@ export class OnnxGraphBuilder {
    * named after the Keras weight, and the steps are recorded so import can undo them.
    */
   weight(w: NamedWeight, steps: TransformStep[] = []): string {
+    // A weight read twice (tied embeddings, K/V projected in two places) is stored once.
+    const seen = this.records.find((r) => r.name === w.name);
+    if (seen) {
+      if (JSON.stringify(seen.steps) !== JSON.stringify(steps))
+        throw new Error(`${w.name} used in two layouts`);
+      return seen.initializer;
+    }
     const t = applyTransform({ data: w.data, shape: w.shape }, steps);
     const name = this.claim(w.name);
     this.initializers.push({

@@ -6,7 +6,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { float32Tensor, zerosFloat32 } from '../../models/onnx-session.ts';
 import { OnnxGraphBuilder } from '../../scripts/export/graph-builder.ts';
-import { emitCachedSelfAttention } from '../../scripts/export/layers/attention.ts';
+import {
+  emitCachedSelfAttention,
+  emitKeyValueProjection,
+  emitMultiHeadAttention,
+} from '../../scripts/export/layers/attention.ts';
 import { buildSequentialModel } from '../../scripts/export/sequential.ts';
 import { type NamedWeight, toWeightMap } from '../../scripts/export/weights.ts';
 import { maxAbsDiff, randomArray, sessionFromBytes, tf, useCpuBackend } from './helpers.ts';
@@ -237,6 +241,33 @@ describe('multi-head attention export', () => {
       }
       expect(maxAbsDiff(got, ref)).toBeLessThanOrEqual(1e-4);
     }
+    await session.release();
+  });
+  it('cross-attention from pre-projected memory K/V equals projecting in the graph', async () => {
+    const ws = mhaWeights('cross', 110);
+    const weights = toWeightMap(ws);
+    const spec = { name: 'cross', heads: H };
+    const TM = 5;
+    // One graph projects memory once (as an encoder would export it) and also attends both ways.
+    const b = new OnnxGraphBuilder('cross');
+    const query = b.input('input', 'float32', ['batch', 'q_time', D]);
+    const memory = b.input('memory', 'float32', ['batch', 'm_time', D]);
+    const kv = emitKeyValueProjection(b, memory, spec, weights);
+    const direct = emitMultiHeadAttention(b, { query, key: memory }, spec, weights);
+    const viaKv = emitMultiHeadAttention(b, { query, projected: kv }, spec, weights);
+    b.output('direct', direct, 'float32', ['batch', 'q_time', D]);
+    b.output('via_kv', viaKv, 'float32', ['batch', 'q_time', D]);
+    b.output('memory_key', kv.key, 'float32', ['batch', H, 'm_time', DH]);
+    const session = await sessionFromBytes(b.toBytes());
+    const B = 2;
+    const out = await session.run({
+      input: float32Tensor(randomArray(B * 3 * D, 111), [B, 3, D]),
+      memory: float32Tensor(randomArray(B * TM * D, 112), [B, TM, D]),
+    });
+    expect(out.memory_key.dims).toEqual([B, H, TM, DH]);
+    expect(maxAbsDiff(out.via_kv.data as Float32Array, out.direct.data as Float32Array)).toBeLessThanOrEqual(
+      1e-6,
+    );
     await session.release();
   });
 });

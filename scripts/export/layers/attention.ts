@@ -92,6 +92,24 @@ export interface AttentionInputs {
   value?: string;
   /** additive, broadcastable to [batch, heads, q_time, k_time] */
   mask?: string;
+  /**
+   * Keys/values already projected to [batch, heads, k_time, dh] (see emitKeyValueProjection):
+   * a decoder step graph takes the encoder memory's K/V as inputs instead of re-projecting it.
+   */
+  projected?: { key: string; value: string };
+}
+
+/** Projects memory [batch, time, D] to this layer's keys and values, [batch, heads, time, dh]. */
+export function emitKeyValueProjection(
+  b: OnnxGraphBuilder,
+  memory: string,
+  spec: AttentionSpec,
+  weights: WeightMap,
+): { key: string; value: string } {
+  return {
+    key: project(b, memory, inputProjection(b, spec, 'key', weights), spec.heads),
+    value: project(b, memory, inputProjection(b, spec, 'value', weights), spec.heads),
+  };
 }
 
 export function emitMultiHeadAttention(
@@ -100,14 +118,14 @@ export function emitMultiHeadAttention(
   spec: AttentionSpec,
   weights: WeightMap,
 ): string {
+  const pq = inputProjection(b, spec, 'query', weights);
+  const q = project(b, io.query, pq, spec.heads);
+  if (io.projected)
+    return attend(b, spec, weights, q, io.projected.key, io.projected.value, pq.headDim, io.mask);
   const key = io.key ?? io.query;
   const value = io.value ?? key;
-  const pq = inputProjection(b, spec, 'query', weights);
-  const pk = inputProjection(b, spec, 'key', weights);
-  const pv = inputProjection(b, spec, 'value', weights);
-  const q = project(b, io.query, pq, spec.heads);
-  const k = project(b, key, pk, spec.heads);
-  const v = project(b, value, pv, spec.heads);
+  const k = project(b, key, inputProjection(b, spec, 'key', weights), spec.heads);
+  const v = project(b, value, inputProjection(b, spec, 'value', weights), spec.heads);
   return attend(b, spec, weights, q, k, v, pq.headDim, io.mask);
 }
 
