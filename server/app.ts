@@ -13,6 +13,7 @@ import { createMetrics, type Metrics } from './metrics.ts';
 import type { Stage } from './protocol/messages.ts';
 import type { CreateFrontend } from './session/session.ts';
 import { SessionManager } from './session/session-manager.ts';
+import { createFrontend } from './stages/frontend/index.ts';
 import { attachStreamEndpoint } from './transport/stream-endpoint.ts';
 
 export interface ServerDeps {
@@ -32,13 +33,6 @@ export interface RunningServer {
   /** Stops accepting, lets live sessions finish their segment (≤ shutdownGraceMs), then closes. */
   close(): Promise<void>;
 }
-
-// TEMPORARY until server/stages/frontend/index.ts is committed: load it lazily by path.
-const FRONTEND_MODULE = './stages/frontend/index.ts';
-const defaultFrontend: CreateFrontend = async (options) => {
-  const mod = (await import(FRONTEND_MODULE)) as { createFrontend: CreateFrontend };
-  return mod.createFrontend(options);
-};
 
 /** Stages this build can run. ASR, MT and TTS join the list when their engines exist. */
 const AVAILABLE_STAGES: Stage[] = ['frontend'];
@@ -65,7 +59,7 @@ export async function startServer(config: Config, deps: ServerDeps = {}): Promis
       metrics,
       logger,
       registry,
-      createFrontend: deps.createFrontend ?? defaultFrontend,
+      createFrontend: deps.createFrontend ?? createFrontend,
       stages: AVAILABLE_STAGES,
     },
     sessions,

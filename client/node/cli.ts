@@ -8,10 +8,10 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { encodeWav, readWav } from '../../server/audio/wav-io.ts';
 import { type ClientEvent, connect } from './client.ts';
 import { eventToJson, eventToText } from './format-event.ts';
 import { streamAudio } from './stream-audio.ts';
-import { readWavMono, wavBytes } from './wav-input.ts';
 
 const USAGE = `usage: npm run stream -- file.wav [--url ws://127.0.0.1:8080/v1/stream] [--fast] [--json]
        [--source en] [--target es] [--frame-ms 100] [--encoding s16le|f32le] [--denoised out.wav] [--token KEY]`;
@@ -47,7 +47,7 @@ async function main(): Promise<number> {
     return 2;
   }
 
-  const audio = await readWavMono(positionals[0]);
+  const audio = await readWav(positionals[0]);
   const stream = await connect(
     values.url,
     {
@@ -91,7 +91,7 @@ async function main(): Promise<number> {
       all.set(chunk, at);
       at += chunk.length;
     }
-    await writeFile(values.denoised, wavBytes(all, denoisedRate));
+    await writeFile(values.denoised, encodeWav(all, denoisedRate));
     if (!values.json) console.log(`wrote ${values.denoised} (${(total / denoisedRate).toFixed(2)} s)`);
   }
   return failed ? 1 : 0;

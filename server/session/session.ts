@@ -259,16 +259,19 @@ export class Session {
       denoisedDropped: 0,
       start: message,
     };
-    this.deps
-      .createFrontend({
-        inputSampleRate: sampleRate,
-        denoise: frontend.denoise,
-        returnDenoised: message.returnDenoised,
-        vadAggressiveness: frontend.vadAggressiveness,
-        vadFrameMs: frontend.vadFrameMs,
-        speechStartMs: frontend.speechStartMs,
-        hangoverMs: frontend.hangoverMs,
-      })
+    // Promise.resolve().then: a factory that throws synchronously still ends in the rejection path.
+    Promise.resolve()
+      .then(() =>
+        this.deps.createFrontend({
+          inputSampleRate: sampleRate,
+          denoise: frontend.denoise,
+          returnDenoised: message.returnDenoised,
+          vadAggressiveness: frontend.vadAggressiveness,
+          vadFrameMs: frontend.vadFrameMs,
+          speechStartMs: frontend.speechStartMs,
+          hangoverMs: frontend.hangoverMs,
+        }),
+      )
       .then(
         (fe) => this.onFrontendReady(fe),
         (err) => this.fail(new PipelineError('stage_failed', 'frontend', { recoverable: false, cause: err })),

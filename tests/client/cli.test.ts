@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readWavMono, wavBytes } from '../../client/node/wav-input.ts';
+import { encodeWav, readWav } from '../../server/audio/wav-io.ts';
 import { toneBursts } from '../server/helpers/signals.ts';
 import { startTestServer, type TestServer } from '../server/helpers/test-server.ts';
 
@@ -24,7 +24,7 @@ describe('npm run stream (client/node/cli.ts)', () => {
     t = await startTestServer();
     dir = await mkdtemp(join(tmpdir(), 'tolk-cli-'));
     wav = join(dir, 'bursts.wav');
-    await writeFile(wav, wavBytes(toneBursts(22_050, 1800, BURSTS), 22_050));
+    await writeFile(wav, encodeWav(toneBursts(22_050, 1800, BURSTS), 22_050));
   });
   afterAll(async () => {
     await t.server.close();
@@ -61,7 +61,7 @@ describe('npm run stream (client/node/cli.ts)', () => {
     expect(stdout).toMatch(/ready .*es→en/);
     expect(stdout).toMatch(/\[0\.(19|20)s\] ▶ speech #1/);
     expect(stdout).toMatch(/end {5}stop at 1\.80s, 2 segment\(s\)/);
-    const saved = await readWavMono(out);
+    const saved = await readWav(out);
     expect(saved.sampleRate).toBe(22_050);
     expect(saved.samples.length).toBe(Math.round(22.05 * 1800));
     expect((await readFile(out)).byteLength).toBeGreaterThan(44);
