@@ -34,8 +34,8 @@ export interface SpeechStreamOptions {
   signal?: AbortSignal;
   clock?: PacingClock;
   chunking?: ChunkOptions;
-  /** Injected for tests; defaults to libsamplerate (pcm-resampler.ts). */
-  createResampler?: (fromRate: number, toRate: number) => Promise<ChunkResampler>;
+  /** Injected for tests; defaults to the polyphase resampler (pcm-resampler.ts). */
+  createResampler?: (fromRate: number, toRate: number) => ChunkResampler | Promise<ChunkResampler>;
 }
 
 export interface PcmChunk {
