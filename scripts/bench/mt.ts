@@ -1,0 +1,125 @@
+/**
+ * `npm run bench -- mt [--iterations N] [--out reports/bench-mt.json]`: latency of one
+ * 15-word sentence through each MT engine that can be loaded here, both directions, one
+ * request at a time (the way a session calls it). Writes p50/p95 ms to reports/bench-mt.json;
+ * engines that cannot load (the neural model before it is trained, apertium when not installed)
+ * are listed with the reason instead of a number.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../../server/config.ts';
+import { APERTIUM_INSTALL_HINT } from '../../server/stages/mt/apertium-engine.ts';
+import type { EngineName, LanguagePair, MtEngine } from '../../server/stages/mt/engine.ts';
+import { loadMtEngine } from '../../server/stages/mt/registry.ts';
+
+/** Spoken-style (what ASR hands over), 15 words each. */
+const SENTENCES: Record<string, string[]> = {
+  en: [
+    'could you please send someone to fix the air conditioning in my room this evening',
+    'my flight to madrid was cancelled and i need a hotel near the airport tonight',
+    'the doctor said i should take this medicine twice a day for one whole week',
+    'is there a pharmacy open on sunday near the main entrance of the train station',
+    'we would like a table for four people by the window at eight tonight please',
+    'i lost my passport somewhere between the security check and the gate for my flight',
+  ],
+  es: [
+    'podría mandar a alguien para arreglar el aire acondicionado de mi habitación esta misma tarde',
+    'mi vuelo a madrid fue cancelado y necesito un hotel cerca del aeropuerto esta noche',
+    'el médico dijo que tomara esta medicina dos veces al día durante una semana entera',
+    'hay alguna farmacia abierta el domingo cerca de la entrada principal de la estación central',
+    'queremos una mesa para cuatro personas junto a la ventana a las ocho esta noche',
+    'perdí mi pasaporte en algún sitio entre el control de seguridad y mi puerta ayer',
+  ],
+};
+const PAIRS: LanguagePair[] = [
+  { source: 'en', target: 'es' },
+  { source: 'es', target: 'en' },
+];
+const ENGINES: EngineName[] = ['neural', 'apertium'];
+
+interface Row {
+  engine: EngineName;
+  pair: string;
+  words_per_sentence: number;
+  iterations: number;
+  p50_ms: number;
+  p95_ms: number;
+  mean_ms: number;
+}
+
+export async function main(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      iterations: { type: 'string', default: '200' },
+      out: { type: 'string', default: 'reports/bench-mt.json' },
+    },
+  });
+  const iterations = Number.parseInt(values.iterations, 10);
+  for (const [lang, list] of Object.entries(SENTENCES)) {
+    for (const s of list) {
+      if (s.split(' ').length !== 15) throw new Error(`bench sentence (${lang}) is not 15 words: ${s}`);
+    }
+  }
+  const rows: Row[] = [];
+  const unavailable: { engine: EngineName; reason: string }[] = [];
+  for (const name of ENGINES) {
+    let engine: MtEngine;
+    try {
+      engine = await loadMtEngine(name, { modelsDir: loadConfig().models.dir, pairs: PAIRS });
+    } catch (err) {
+      const reason =
+        (err as Error).message + (name === 'apertium' ? ` (install: ${APERTIUM_INSTALL_HINT})` : '');
+      unavailable.push({ engine: name, reason });
+      console.log(`${name}: not benchmarked: ${reason}`);
+      continue;
+    }
+    try {
+      for (const pair of PAIRS) rows.push(await benchPair(engine, pair, iterations));
+    } finally {
+      await engine.close();
+    }
+  }
+  for (const r of rows) {
+    console.log(
+      `${r.engine} ${r.pair}: p50 ${r.p50_ms} ms  p95 ${r.p95_ms} ms  (15 words, ${r.iterations} calls)`,
+    );
+  }
+  const report = {
+    date: new Date().toISOString(),
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    note: 'one request at a time; apertium runs as a multi-process pipeline, so it is not confined to one core',
+    results: rows,
+    unavailable,
+  };
+  mkdirSync(dirname(values.out), { recursive: true });
+  writeFileSync(values.out, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`wrote ${values.out}`);
+}
+
+async function benchPair(engine: MtEngine, pair: LanguagePair, iterations: number): Promise<Row> {
+  const sentences = SENTENCES[pair.source];
+  // Warm-up: process start, page cache, JIT.
+  for (const s of sentences) await engine.translate(s, pair);
+  const times: number[] = [];
+  for (let i = 0; i < iterations; i++) {
+    const started = performance.now();
+    await engine.translate(sentences[i % sentences.length], pair);
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  const at = (q: number) => times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)];
+  const r2 = (x: number) => Math.round(x * 100) / 100;
+  return {
+    engine: engine.name,
+    pair: `${pair.source}-${pair.target}`,
+    words_per_sentence: 15,
+    iterations,
+    p50_ms: r2(at(0.5)),
+    p95_ms: r2(at(0.95)),
+    mean_ms: r2(times.reduce((a, b) => a + b, 0) / times.length),
+  };
+}
