@@ -3,6 +3,7 @@
  * RNNoise's one-frame delay, so output sample i is the denoised input sample i (times stay exact).
  */
 import { RNNOISE_DELAY_SAMPLES, RNNOISE_FRAME_SAMPLES, type RnnoiseState } from './rnnoise.ts';
+import { VoiceTrack } from './voice-track.ts';
 
 export class DenoiseStream {
   private readonly rnnoise: RnnoiseState;
@@ -13,6 +14,8 @@ export class DenoiseStream {
   private inCount = 0;
   private outCount = 0;
   private out = new Float32Array(4 * RNNOISE_FRAME_SAMPLES);
+  /** RNNoise's voice probability per input frame (frame k = stream time [10k, 10k + 10) ms). */
+  readonly voice = new VoiceTrack();
 
   constructor(rnnoise: RnnoiseState) {
     this.rnnoise = rnnoise;
@@ -48,7 +51,7 @@ export class DenoiseStream {
       i += take;
       if (this.frameFill < RNNOISE_FRAME_SAMPLES) break;
       this.frameFill = 0;
-      this.rnnoise.process(frame, frame);
+      this.voice.push(this.rnnoise.process(frame, frame));
       const skip = Math.min(this.toSkip, RNNOISE_FRAME_SAMPLES);
       this.toSkip -= skip;
       this.out.set(skip ? frame.subarray(skip) : frame, produced);

@@ -4,6 +4,18 @@
  * speech_end after hangoverMs of consecutive unvoiced frames (time = end of the last voiced
  * frame). While in speech every frame goes out as speech_audio; the preRollMs before the onset
  * is kept in a ring so the recogniser hears the start of the first phoneme.
+ *
+ * webrtcvad's decision is gated by frame energy, measured on the same (denoised) audio:
+ * - a frame must be floorMarginDb above a running noise floor (minimum tracker) to count, so
+ *   the first frames of a stream, before RNNoise has adapted to the noise, cannot open an
+ *   utterance on their own;
+ * - inside an utterance a frame must also be within tailRangeDb of the utterance's loudest
+ *   frame: webrtcvad keeps saying "voiced" for up to ~90 ms of near silence after speech (its
+ *   built-in overhang), which would make every speech_end late by that much.
+ * When denoising, RNNoise's own voice probability confirms an onset: the run of voiced frames
+ * that opens an utterance must contain a frame with probability ≥ confirmProbability. Residual
+ * noise that webrtcvad calls voiced (RNNoise's output just after a loud utterance) has
+ * probability ≈ 0, while real onsets reach ≥ 0.7 within two or three frames.
  */
 import type { FrontendEvent } from './types.ts';
 
@@ -13,7 +25,18 @@ export interface EndpointerOptions {
   speechStartMs: number;
   hangoverMs: number;
   preRollMs: number;
+  /** Energy above the running noise floor a voiced frame needs (default 6 dB). */
+  floorMarginDb?: number;
+  /** Inside speech, frames further than this below the utterance's peak count as silence (default 35 dB). */
+  tailRangeDb?: number;
+  /** How fast the noise floor may rise, in dB per second (default 3). */
+  floorRiseDbPerS?: number;
+  /** RNNoise voice probability one frame of an opening run needs (default 0.5). */
+  confirmProbability?: number;
 }
+
+/** Frame energies are clamped here so digital silence has a finite level. */
+const MIN_ENERGY_DB = -100;
 
 export class Endpointer {
   private readonly sampleRate: number;
@@ -21,6 +44,13 @@ export class Endpointer {
   private readonly startFrames: number;
   private readonly hangoverFrames: number;
   private readonly preRollSamples: number;
+  private readonly floorMarginDb: number;
+  private readonly tailRangeDb: number;
+  private readonly floorRisePerFrameDb: number;
+  private floorDb = Number.POSITIVE_INFINITY;
+  private peakDb = MIN_ENERGY_DB;
+  private readonly confirmProbability: number;
+  private runConfirmed = false;
   /** Ring of the most recent audio while not in speech (absolute index i at i % ring.length). */
   private readonly ring: Float32Array;
   private inSpeech = false;
@@ -42,6 +72,10 @@ export class Endpointer {
     this.startFrames = Math.max(1, Math.ceil(options.speechStartMs / frameMs));
     this.hangoverFrames = Math.max(1, Math.ceil(options.hangoverMs / frameMs));
     this.preRollSamples = Math.round((options.preRollMs * options.sampleRate) / 1000);
+    this.floorMarginDb = options.floorMarginDb ?? 6;
+    this.tailRangeDb = options.tailRangeDb ?? 35;
+    this.floorRisePerFrameDb = ((options.floorRiseDbPerS ?? 3) * frameMs) / 1000;
+    this.confirmProbability = options.confirmProbability ?? 0.5;
     this.ring = new Float32Array(this.preRollSamples + (this.startFrames + 1) * this.frameSamples);
     this.pending = new Float32Array(this.ring.length + 8 * this.frameSamples);
   }
@@ -50,20 +84,32 @@ export class Endpointer {
     return this.inSpeech;
   }
 
-  /** Feeds one frame and its VAD decision; appends any events to `events`. */
-  frame(samples: Float32Array, voiced: boolean, events: FrontendEvent[]): void {
+  /**
+   * Feeds one frame, webrtcvad's decision and RNNoise's voice probability for the frame
+   * (1 when not denoising); appends any events to `events`.
+   */
+  frame(samples: Float32Array, vadVoiced: boolean, voiceProbability: number, events: FrontendEvent[]): void {
     const frameStart = this.position;
     this.position += this.frameSamples;
+    const energyDb = this.energyDb(samples);
+    const aboveFloor = energyDb >= this.floorDb + this.floorMarginDb;
+    this.floorDb = Math.min(energyDb, this.floorDb + this.floorRisePerFrameDb);
+    let voiced = vadVoiced && aboveFloor;
     if (!this.inSpeech) {
       this.keep(samples, frameStart);
       if (!voiced) {
         this.voicedRun = 0;
         return;
       }
-      if (this.voicedRun === 0) this.runStart = frameStart;
+      if (this.voicedRun === 0) {
+        this.runStart = frameStart;
+        this.runConfirmed = false;
+      }
       this.voicedRun++;
-      if (this.voicedRun < this.startFrames) return;
+      this.runConfirmed ||= voiceProbability >= this.confirmProbability;
+      if (this.voicedRun < this.startFrames || !this.runConfirmed) return;
       this.inSpeech = true;
+      this.peakDb = energyDb;
       this.unvoicedRun = 0;
       this.lastVoicedEnd = this.position;
       events.push({ type: 'speech_start', streamMs: this.ms(this.runStart) });
@@ -72,6 +118,8 @@ export class Endpointer {
       return;
     }
     for (let i = 0; i < this.frameSamples; i++) this.append(samples[i], frameStart + i);
+    if (voiced) this.peakDb = Math.max(this.peakDb, energyDb);
+    voiced &&= energyDb >= this.peakDb - this.tailRangeDb;
     if (voiced) {
       this.unvoicedRun = 0;
       this.lastVoicedEnd = this.position;
@@ -107,6 +155,13 @@ export class Endpointer {
     this.inSpeech = false;
     this.voicedRun = 0;
     this.unvoicedRun = 0;
+  }
+
+  private energyDb(samples: Float32Array): number {
+    let sum = 0;
+    for (let i = 0; i < this.frameSamples; i++) sum += samples[i] * samples[i];
+    const mean = sum / this.frameSamples;
+    return mean > 0 ? Math.max(MIN_ENERGY_DB, 10 * Math.log10(mean)) : MIN_ENERGY_DB;
   }
 
   private keep(samples: Float32Array, start: number): void {

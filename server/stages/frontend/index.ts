@@ -54,6 +54,8 @@ class Frontend implements AudioFrontend {
   private readonly endpointer: Endpointer;
   private readonly vadFrame: Float32Array;
   private vadFill = 0;
+  /** VAD frames processed so far (frame j = stream time [j·vadFrameMs, (j+1)·vadFrameMs)). */
+  private vadFrames = 0;
   private closed = false;
   private flushed = false;
 
@@ -130,6 +132,16 @@ class Frontend implements AudioFrontend {
     });
   }
 
+  /** RNNoise's highest voice probability over the current VAD frame (its 10 ms frames). */
+  private voiceProbability(): number {
+    const per = this.options.vadFrameMs / 10;
+    const first = this.vadFrames * per;
+    const track = this.denoiser!.voice;
+    const p = track.max(first, first + per);
+    track.discardBefore(first);
+    return p;
+  }
+
   /** Cuts the 16 kHz stream into VAD frames and runs the endpointer on each. */
   private detect(audio16k: Float32Array, events: FrontendEvent[]): void {
     const frame = this.vadFrame;
@@ -142,7 +154,9 @@ class Frontend implements AudioFrontend {
       i += take;
       if (this.vadFill < size) break;
       this.vadFill = 0;
-      this.endpointer.frame(frame, this.vad.isVoiced(frame), events);
+      const probability = this.denoiser ? this.voiceProbability() : 1;
+      this.endpointer.frame(frame, this.vad.isVoiced(frame), probability, events);
+      this.vadFrames++;
     }
   }
 }
