@@ -14,7 +14,7 @@
  */
 import { type LogProbMatrix, logAddExp, type WordTiming } from './ctc-types.ts';
 import type { HotwordState, HotwordTrie } from './hotwords.ts';
-import { BOS_ID, EOS_ID, type NgramLm } from './ngram-lm.ts';
+import { EOS_ID, type LmState, type NgramLm } from './ngram-lm.ts';
 import type { CharVocabulary } from './vocabulary.ts';
 import { wordTimingsFromTokens } from './word-timings.ts';
 
@@ -57,19 +57,27 @@ interface PrefixNode {
   readonly children: Map<number, PrefixNode>;
   /** Frame where this token was emitted (re-set if the prefix left the beam and came back). */
   frame: number;
-  /** Word ids of the LM history (at most order − 1). */
-  readonly lmContext: readonly number[];
+  /** LM history after the completed words (null without an LM). */
+  readonly lmState: LmState | null;
   /** Characters of the word being spelled. */
   readonly partialWord: string;
   /** α·LM + β·words accumulated over completed words. */
   readonly lmScore: number;
   readonly hotwordScore: number;
   readonly hot: HotwordState | null;
-}
-
-interface Probs {
+  // Search bookkeeping lives on the node so a frame allocates nothing per hypothesis.
+  /** ln P(prefix, last frame blank) / (last frame non-blank), in the current beam. */
   pb: number;
   pnb: number;
+  /** The same for the frame being computed. */
+  nextPb: number;
+  nextPnb: number;
+  /** Frame whose `next*` values this node holds. */
+  stamp: number;
+  /** Last frame after which the node was kept in the beam. */
+  keptAt: number;
+  /** Total score, valid while ranking. */
+  rank: number;
 }
 
 export interface BeamHypothesis {
@@ -91,15 +99,15 @@ export interface BeamResult extends BeamHypothesis {
   framesDecoded: number;
 }
 
-function score(node: PrefixNode, p: Probs): number {
-  return logAddExp(p.pb, p.pnb) + node.lmScore + node.hotwordScore;
+function score(node: PrefixNode): number {
+  return logAddExp(node.pb, node.pnb) + node.lmScore + node.hotwordScore;
 }
 
 export class CtcPrefixBeamSearch {
   private readonly opts: Required<Omit<BeamSearchOptions, 'lm' | 'hotwords'>> &
     Pick<BeamSearchOptions, 'lm' | 'hotwords'>;
   private root!: PrefixNode;
-  private beams = new Map<PrefixNode, Probs>();
+  private beams: PrefixNode[] = [];
   private frameCount = 0;
   private readonly candIds: Int32Array;
   private readonly candLps: Float64Array;
@@ -121,13 +129,20 @@ export class CtcPrefixBeamSearch {
       token: -1,
       children: new Map(),
       frame: -1,
-      lmContext: [BOS_ID],
+      lmState: this.opts.lm?.initialState() ?? null,
       partialWord: '',
       lmScore: 0,
       hotwordScore: 0,
       hot: this.opts.hotwords?.initial() ?? null,
+      pb: 0,
+      pnb: NEG_INF,
+      nextPb: NEG_INF,
+      nextPnb: NEG_INF,
+      stamp: -1,
+      keptAt: -1,
+      rank: 0,
     };
-    this.beams = new Map([[this.root, { pb: 0, pnb: NEG_INF }]]);
+    this.beams = [this.root];
     this.frameCount = 0;
   }
 
@@ -142,8 +157,8 @@ export class CtcPrefixBeamSearch {
   bestText(): string {
     let best: PrefixNode = this.root;
     let bestScore = NEG_INF;
-    for (const [node, p] of this.beams) {
-      const s = score(node, p);
+    for (const node of this.beams) {
+      const s = score(node);
       if (s > bestScore) {
         bestScore = s;
         best = node;
@@ -155,18 +170,18 @@ export class CtcPrefixBeamSearch {
   /** Closes the utterance: scores the last word and </s>, settles hotwords, ranks the beam. */
   finalize(): BeamResult {
     const finals: { node: PrefixNode; hyp: BeamHypothesis; words: string[] }[] = [];
-    for (const [node, p] of this.beams) {
-      const acoustic = logAddExp(p.pb, p.pnb);
+    for (const node of this.beams) {
+      const acoustic = logAddExp(node.pb, node.pnb);
       let lmScore = node.lmScore;
-      let context = node.lmContext;
+      let state = node.lmState;
       const lm = this.opts.lm;
-      if (lm) {
+      if (lm && state) {
         if (node.partialWord.length > 0) {
-          const id = lm.wordId(node.partialWord);
-          lmScore += this.opts.lmWeight * lm.logProbIds(context, id) + this.opts.wordBonus;
-          context = [...context, id];
+          const step = lm.advance(state, lm.wordId(node.partialWord));
+          lmScore += this.opts.lmWeight * step.logProb + this.opts.wordBonus;
+          state = step.state;
         }
-        if (this.opts.scoreEndOfSentence) lmScore += this.opts.lmWeight * lm.logProbIds(context, EOS_ID);
+        if (this.opts.scoreEndOfSentence) lmScore += this.opts.lmWeight * lm.advance(state, EOS_ID).logProb;
       }
       let hotwordScore = node.hotwordScore;
       if (this.opts.hotwords && node.hot) hotwordScore += this.opts.hotwords.finish(node.hot).delta;
@@ -234,40 +249,47 @@ export class CtcPrefixBeamSearch {
     const blankLp = data[row + vocab.blankId];
     const k = this.selectCandidates(data, row, V, blankLp);
     const t = this.frameCount;
-    const next = new Map<PrefixNode, Probs>();
-    const entry = (node: PrefixNode): Probs => {
-      let e = next.get(node);
-      if (!e) next.set(node, (e = { pb: NEG_INF, pnb: NEG_INF }));
-      return e;
+    const next: PrefixNode[] = [];
+    const touch = (node: PrefixNode): PrefixNode => {
+      if (node.stamp !== t) {
+        node.stamp = t;
+        node.nextPb = NEG_INF;
+        node.nextPnb = NEG_INF;
+        next.push(node);
+      }
+      return node;
     };
 
-    for (const [node, p] of this.beams) {
-      const total = logAddExp(p.pb, p.pnb);
-      const stay = entry(node);
-      stay.pb = logAddExp(stay.pb, total + blankLp);
+    for (const node of this.beams) {
+      const total = logAddExp(node.pb, node.pnb);
+      touch(node);
+      node.nextPb = logAddExp(node.nextPb, total + blankLp);
       if (node.token > 0) {
         // The same character again without a blank in between collapses into this prefix.
-        stay.pnb = logAddExp(stay.pnb, p.pnb + data[row + node.token]);
+        node.nextPnb = logAddExp(node.nextPnb, node.pnb + data[row + node.token]);
       }
       for (let i = 0; i < k; i++) {
         const c = this.candIds[i];
-        const lp = this.candLps[i];
         const child = this.child(node, c, t);
         if (!child) continue;
-        const e = entry(child);
+        touch(child);
         // After a repeat, only paths ending in blank may start a new copy of the character.
-        e.pnb = logAddExp(e.pnb, (c === node.token ? p.pb : total) + lp);
+        child.nextPnb = logAddExp(child.nextPnb, (c === node.token ? node.pb : total) + this.candLps[i]);
       }
     }
 
-    // Keep the best beamWidth prefixes.
-    const width = this.opts.beamWidth;
-    if (next.size > width) {
-      const ranked = [...next].sort((a, b) => score(b[0], b[1]) - score(a[0], a[1]));
-      this.beams = new Map(ranked.slice(0, width));
-    } else {
-      this.beams = next;
+    for (const node of next) {
+      node.pb = node.nextPb;
+      node.pnb = node.nextPnb;
+      node.rank = score(node);
     }
+    // Keep the best beamWidth prefixes.
+    if (next.length > this.opts.beamWidth) {
+      next.sort((a, b) => b.rank - a.rank);
+      next.length = this.opts.beamWidth;
+    }
+    for (const node of next) node.keptAt = t;
+    this.beams = next;
     this.frameCount++;
   }
 
@@ -301,16 +323,16 @@ export class CtcPrefixBeamSearch {
     if (c === space && (node.token < 0 || node.token === space)) return null;
     const existing = node.children.get(c);
     if (existing) {
-      if (!this.beams.has(existing)) existing.frame = t;
+      if (existing.keptAt !== t - 1) existing.frame = t;
       return existing;
     }
-    let { lmContext, lmScore, partialWord, hotwordScore } = node;
+    let { lmState, lmScore, partialWord, hotwordScore } = node;
     const lm = this.opts.lm;
     if (c === space) {
-      if (lm) {
-        const id = lm.wordId(partialWord);
-        lmScore += this.opts.lmWeight * lm.logProbIds(lmContext, id) + this.opts.wordBonus;
-        lmContext = [...lmContext, id].slice(-Math.max(1, lm.order - 1));
+      if (lm && lmState) {
+        const step = lm.advance(lmState, lm.wordId(partialWord));
+        lmScore += this.opts.lmWeight * step.logProb + this.opts.wordBonus;
+        lmState = step.state;
       }
       partialWord = '';
     } else {
@@ -327,7 +349,14 @@ export class CtcPrefixBeamSearch {
       token: c,
       children: new Map(),
       frame: t,
-      lmContext,
+      pb: NEG_INF,
+      pnb: NEG_INF,
+      nextPb: NEG_INF,
+      nextPnb: NEG_INF,
+      stamp: -2,
+      keptAt: -2,
+      rank: NEG_INF,
+      lmState,
       partialWord,
       lmScore,
       hotwordScore,

@@ -38,8 +38,21 @@ function key(ids: readonly number[], start: number, end: number): string {
   return k;
 }
 
+/**
+ * An LM history (the last order − 1 word ids), interned per model, with a cache of the
+ * words already scored after it: the beam search asks the same questions many times.
+ */
+export interface LmState {
+  readonly context: readonly number[];
+  readonly next: Map<number, { logProb: number; state: LmState }>;
+}
+
+/** Interned states kept before the cache is dropped (bounds memory on a long-lived server). */
+const MAX_CACHED_STATES = 200_000;
+
 export class NgramLm {
   private readonly wordIds = new Map<string, number>();
+  private states = new Map<string, LmState>();
   /** tables[n-1] maps "id id id" → entry for n-grams of length n. */
   private readonly tables: Map<string, NgramEntry>[];
 
@@ -92,6 +105,33 @@ export class NgramLm {
     }
     // Unreachable for ids in the vocabulary: every word has a unigram.
     return acc + this.tables[0].get(`${UNK_ID}`)!.logProb;
+  }
+
+  /** The state at the start of a sentence (history <s>). */
+  initialState(): LmState {
+    return this.state([BOS_ID]);
+  }
+
+  /** Scores wordId after the state's history and returns the history that follows. */
+  advance(from: LmState, wordId: number): { logProb: number; state: LmState } {
+    const cached = from.next.get(wordId);
+    if (cached) return cached;
+    const logProb = this.logProbIds(from.context, wordId);
+    const ctx = [...from.context, wordId];
+    const state = this.state(ctx.length > this.order - 1 ? ctx.slice(ctx.length - (this.order - 1)) : ctx);
+    const step = { logProb, state };
+    from.next.set(wordId, step);
+    return step;
+  }
+
+  private state(context: number[]): LmState {
+    const k = context.join(' ');
+    let s = this.states.get(k);
+    if (!s) {
+      if (this.states.size >= MAX_CACHED_STATES) this.states = new Map();
+      this.states.set(k, (s = { context, next: new Map() }));
+    }
+    return s;
   }
 
   logProb(word: string, context: readonly string[] = [BOS]): number {
