@@ -8,13 +8,14 @@
  *   attn_mask    additive mask broadcastable to [batch, heads, time, time], when any attention layer
  *   seq_lens     int32 [batch], when `sequenceLengths` is set (RNN layers stop each row there)
  *   state_h_in_k / state_c_in_k   [batch, units] for the k-th recurrent layer (c only for LSTM)
+ *   conv_state_in_k  [batch, (kernel-1)·dilation, in] for the k-th causal Conv1D, with `convState`
  *   output       [batch, time', features']
- *   state_h_out_k / state_c_out_k [batch, units]
+ *   state_h_out_k / state_c_out_k / conv_state_out_k  the same shapes, to feed the next chunk
  */
 import { type Dim, OnnxGraphBuilder } from './graph-builder.ts';
 import { type ActivationName, emitActivation } from './layers/activations.ts';
 import { type AttentionSpec, emitMultiHeadAttention } from './layers/attention.ts';
-import { type Conv1DSpec, emitConv1D } from './layers/conv1d.ts';
+import { type Conv1DSpec, conv1dContextFrames, emitConv1D, emitStreamingConv1D } from './layers/conv1d.ts';
 import { type DenseSpec, emitDense } from './layers/dense.ts';
 import { type EmbeddingSpec, emitEmbedding } from './layers/embedding.ts';
 import { emitGru, type GruSpec, gruUnits } from './layers/gru.ts';
@@ -43,6 +44,11 @@ export interface SequentialSpec {
   layers: LayerSpec[];
   /** Adds int32 input `seq_lens` [batch] for RNN layers (rows of different lengths in one batch). */
   sequenceLengths?: boolean;
+  /**
+   * Causal Conv1D layers carry their left context as state (`conv_state_in_k`/`_out_k`), so a
+   * stream can be fed chunk by chunk; each chunk's length must be a multiple of the strides.
+   */
+  convState?: boolean;
   /** Extra metadata_props entries (vocabulary, feature config, ...). */
   metadata?: Record<string, string>;
   opset?: number;
@@ -52,10 +58,11 @@ export interface SequentialSpec {
 
 export interface StateIo {
   layer: string;
-  kind: 'h' | 'c';
+  kind: 'h' | 'c' | 'conv';
   input: string;
   output: string;
-  units: number;
+  /** Shape of one stream's state (without the batch axis): [units], or [frames, channels] for conv. */
+  rowDims: number[];
 }
 
 export interface SequentialIo {
@@ -73,6 +80,8 @@ export const IO_METADATA_KEY = 'tolk.io';
 
 export const stateInputName = (kind: 'h' | 'c', k: number) => `state_${kind}_in_${k}`;
 export const stateOutputName = (kind: 'h' | 'c', k: number) => `state_${kind}_out_${k}`;
+export const convStateInputName = (k: number) => `conv_state_in_${k}`;
+export const convStateOutputName = (k: number) => `conv_state_out_${k}`;
 
 interface Walk {
   b: OnnxGraphBuilder;
@@ -81,6 +90,8 @@ interface Walk {
   features: number;
   timeDim: Dim;
   rnnCount: number;
+  convCount: number;
+  convState: boolean;
 }
 
 function emitLayer(w: Walk, x: string, layer: LayerSpec): string {
@@ -91,10 +102,28 @@ function emitLayer(w: Walk, x: string, layer: LayerSpec): string {
       return emitDense(b, x, layer, weights);
     case 'conv1d': {
       const kernel = requireWeight(weights, `${layer.name}/kernel`);
+      const inputs = w.features;
       w.features = kernel.shape[2];
       const keepsLength = (layer.strides ?? 1) === 1 && (layer.padding ?? 'valid') !== 'valid';
       if (!keepsLength) w.timeDim = `${layer.name}_time`;
-      return emitConv1D(b, x, layer, weights);
+      const context = conv1dContextFrames(layer, weights);
+      if (!w.convState || layer.padding !== 'causal' || context === 0)
+        return emitConv1D(b, x, layer, weights);
+      const k = w.convCount++;
+      const rowDims = [context, kernel.shape[1]];
+      if (inputs && inputs !== kernel.shape[1])
+        throw new Error(`${layer.name}: kernel expects ${kernel.shape[1]} inputs, got ${inputs}`);
+      const stateIn = b.input(convStateInputName(k), 'float32', ['batch', ...rowDims]);
+      w.io.states.push({
+        layer: layer.name,
+        kind: 'conv',
+        input: stateIn,
+        output: convStateOutputName(k),
+        rowDims,
+      });
+      const out = emitStreamingConv1D(b, x, layer, weights, stateIn);
+      b.output(convStateOutputName(k), out.stateOut, 'float32', ['batch', ...rowDims]);
+      return out.y;
     }
     case 'layerNorm':
       return emitLayerNorm(b, x, layer, weights);
@@ -114,7 +143,7 @@ function emitLayer(w: Walk, x: string, layer: LayerSpec): string {
           kind,
           input: stateInputName(kind, k),
           output: stateOutputName(kind, k),
-          units,
+          rowDims: [units],
         });
       }
       const seqLens = w.io.seqLens ?? '';
@@ -172,7 +201,16 @@ export function buildSequentialModel(
     ? b.input('input', 'int64', ['batch', 'time'])
     : b.input('input', 'float32', ['batch', 'time', spec.inputFeatures!]);
   if (spec.sequenceLengths) io.seqLens = b.input('seq_lens', 'int32', ['batch']);
-  const walk: Walk = { b, weights, io, features: spec.inputFeatures ?? 0, timeDim: 'time', rnnCount: 0 };
+  const walk: Walk = {
+    b,
+    weights,
+    io,
+    features: spec.inputFeatures ?? 0,
+    timeDim: 'time',
+    rnnCount: 0,
+    convCount: 0,
+    convState: spec.convState ?? false,
+  };
   let y = x;
   for (const layer of spec.layers) y = emitLayer(walk, y, layer);
   const unused = [...weights.keys()].filter((n) => !b.hasWeight(n));

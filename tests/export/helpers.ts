@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { loadOnnxModel, type OnnxModel } from '../../models/onnx-session.ts';
+import { float32Tensor, loadOnnxModel, type OnnxModel, type OnnxTensor } from '../../models/onnx-session.ts';
+import type { SequentialIo } from '../../scripts/export/sequential.ts';
 import type { NamedWeight } from '../../scripts/export/weights.ts';
 
 export { tf };
@@ -77,3 +78,45 @@ export const weightBits = (ws: readonly NamedWeight[]) =>
     shape: w.shape,
     bits: Array.from(new Uint32Array(w.data.buffer, w.data.byteOffset, w.data.length)),
   }));
+
+/**
+ * Feeds x [batch, time, features] through an exported sequential model in chunks of the given
+ * lengths, carrying every state output into the next call (zeros at the start). Returns the
+ * outputs joined along time, row-major [batch, time', out], and the last states.
+ */
+export async function runChunked(
+  session: OnnxModel,
+  io: SequentialIo,
+  x: Float32Array,
+  [batch, time, features]: [number, number, number],
+  chunks: number[],
+): Promise<{ output: Float32Array; states: Record<string, OnnxTensor> }> {
+  let states: Record<string, OnnxTensor> = Object.fromEntries(
+    io.states.map((s) => {
+      const dims = [batch, ...s.rowDims];
+      return [s.input, float32Tensor(new Float32Array(dims.reduce((a, b) => a * b, 1)), dims)];
+    }),
+  );
+  const rows: Float32Array[][] = Array.from({ length: batch }, () => []);
+  let t0 = 0;
+  for (const len of chunks) {
+    const chunk = new Float32Array(batch * len * features);
+    for (let b = 0; b < batch; b++) {
+      chunk.set(x.subarray((b * time + t0) * features, (b * time + t0 + len) * features), b * len * features);
+    }
+    const out = await session.run({ [io.input]: float32Tensor(chunk, [batch, len, features]), ...states });
+    states = Object.fromEntries(io.states.map((s) => [s.input, out[s.output]]));
+    const y = out[io.output].data as Float32Array;
+    const perRow = y.length / batch;
+    for (let b = 0; b < batch; b++) rows[b].push(y.slice(b * perRow, (b + 1) * perRow));
+    t0 += len;
+  }
+  const parts = rows.flat();
+  const output = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    output.set(p, o);
+    o += p.length;
+  }
+  return { output, states };
+}

@@ -12,6 +12,7 @@ import {
   predict,
   randomArray,
   randomizeWeights,
+  runChunked,
   sessionFromBytes,
   tf,
   useCpuBackend,
@@ -22,44 +23,13 @@ beforeAll(useCpuBackend);
 const IN = 5;
 const T = 12;
 
-/** Runs [batch, time, IN] through the session in chunks, carrying every state; returns all outputs. */
-async function runStreaming(
+const runStreaming = (
   session: OnnxModel,
   io: SequentialIo,
   x: Float32Array,
   batch: number,
   chunks: number[],
-) {
-  const state: Record<string, Float32Array> = {};
-  for (const s of io.states) state[s.input] = new Float32Array(batch * s.units);
-  const pieces: Float32Array[][] = Array.from({ length: batch }, () => []);
-  let t0 = 0;
-  for (const len of chunks) {
-    const chunk = new Float32Array(batch * len * IN);
-    for (let b = 0; b < batch; b++) {
-      chunk.set(x.subarray((b * T + t0) * IN, (b * T + t0 + len) * IN), b * len * IN);
-    }
-    const feeds = { input: float32Tensor(chunk, [batch, len, IN]) } as Record<
-      string,
-      ReturnType<typeof zerosFloat32>
-    >;
-    for (const s of io.states) feeds[s.input] = float32Tensor(state[s.input], [batch, s.units]);
-    const out = await session.run(feeds);
-    for (const s of io.states) state[s.input] = out[s.output].data as Float32Array;
-    const y = out.output.data as Float32Array;
-    const f = io.outputFeatures;
-    for (let b = 0; b < batch; b++) pieces[b].push(y.slice(b * len * f, (b + 1) * len * f));
-    t0 += len;
-  }
-  const all = pieces.flat();
-  const joined = new Float32Array(all.reduce((n, a) => n + a.length, 0));
-  let o = 0;
-  for (const a of all) {
-    joined.set(a, o);
-    o += a.length;
-  }
-  return { output: joined, state };
-}
+) => runChunked(session, io, x, [batch, T, IN], chunks);
 
 async function exportTfjs(
   model: tf.LayersModel,

@@ -41,3 +41,34 @@ export function emitConv1D(b: OnnxGraphBuilder, x: string, spec: Conv1DSpec, wei
   const y = b.node('Conv', inputs, attrs);
   return emitActivation(b, b.node('Transpose', [y], { perm: { ints: [0, 2, 1] } }), spec.activation);
 }
+
+/** Frames of left context a causal conv needs from before the chunk: (k-1)·d. */
+export function conv1dContextFrames(spec: Conv1DSpec, weights: WeightMap): number {
+  return (requireWeight(weights, `${spec.name}/kernel`).shape[0] - 1) * (spec.dilationRate ?? 1);
+}
+
+/**
+ * Causal Conv1D for streaming: `stateIn` [batch, (k-1)·d, in] holds the last input frames of
+ * the previous chunk (zeros at the start), the conv runs 'valid' over [state, chunk], and
+ * `stateOut` is the last (k-1)·d frames of that. Chunk outputs concatenate to the whole-sequence
+ * causal output when every chunk length is a multiple of the stride.
+ */
+export function emitStreamingConv1D(
+  b: OnnxGraphBuilder,
+  x: string,
+  spec: Conv1DSpec,
+  weights: WeightMap,
+  stateIn: string,
+): { y: string; stateOut: string } {
+  if ((spec.padding ?? 'valid') !== 'causal') throw new Error(`${spec.name}: only causal Conv1D can stream`);
+  const context = conv1dContextFrames(spec, weights);
+  const withContext = b.node('Concat', [stateIn, x], { axis: { i: 1 } });
+  const stateOut = b.node('Slice', [
+    withContext,
+    b.constInt64('ctx_start', [-context]),
+    b.constInt64('ctx_end', [Number.MAX_SAFE_INTEGER]),
+    b.constInt64('ctx_axis', [1]),
+  ]);
+  const y = emitConv1D(b, withContext, { ...spec, padding: 'valid' }, weights);
+  return { y, stateOut };
+}
