@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connect, open, StartError, UpgradeError } from '../../client/node/client.ts';
 import { streamAudio } from '../../client/node/stream-audio.ts';
 import { CLOSE_CODES } from '../../server/protocol/close-codes.ts';
+import { createEnergyFrontend } from './helpers/energy-frontend.ts';
 import {
   collect,
   expectSegments,
@@ -99,6 +100,26 @@ describe('stream endpoint', () => {
           stream.sendText('[1,2,3]');
           expect(await nextEvent(stream)).toMatchObject({ code: 'unknown_message_type' });
           await stream.close();
+        })(),
+        runWitness(t.url),
+      ]);
+    });
+
+    it('second start → already_started; unknown model → model_not_found', async () => {
+      await Promise.all([
+        (async () => {
+          const stream = await open(t.url);
+          const err = await stream.start({ sampleRate: RATE, model: 'no-such-model' }).catch((e) => e);
+          expect(err.error).toMatchObject({ code: 'model_not_found', recoverable: true });
+          await stream.start({ sampleRate: RATE });
+          stream.sendJson({ type: 'start', sampleRate: RATE, encoding: 's16le' });
+          expect(
+            await nextEvent(stream, (e) => e.type === 'error' && e.code !== 'model_not_found'),
+          ).toMatchObject({
+            code: 'already_started',
+            recoverable: true,
+          });
+          expect(await stream.stop()).toMatchObject({ reason: 'stop' });
         })(),
         runWitness(t.url),
       ]);
@@ -332,5 +353,56 @@ describe('graceful shutdown', () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(190);
     const rest = await collect(stream);
     expect(rest.map((e) => e.type)).toEqual(['speech_end', 'metrics', 'error', 'end']);
+  });
+});
+
+describe('fairness', () => {
+  it('a session bursting through a slow stage does not stall a real-time session', async () => {
+    // 8 kHz sessions get a front-end that burns 10 ms of CPU per 20 ms chunk, so a 4 s burst queues
+    // ~1 s of CPU work (the queue holds up to 2 s of audio); the drain must yield every few ms.
+    const t = await startTestServer(
+      { TOLK_QUEUE_MAX_MS: '2000' },
+      {
+        createFrontend: async (options) => {
+          const inner = await createEnergyFrontend(options);
+          if (options.inputSampleRate !== 8000) return inner;
+          return {
+            ...inner,
+            push(samples) {
+              const until = performance.now() + 10;
+              while (performance.now() < until) {}
+              return inner.push(samples);
+            },
+          };
+        },
+      },
+    );
+    try {
+      const witness = await connect(t.url, { sampleRate: RATE });
+      const burster = await connect(t.url, { sampleRate: 8000 });
+      const burstDone = (async () => {
+        const audio = toS16le(toneBursts(8000, 4000, [{ startMs: 1000, endMs: 3000 }]));
+        for (let i = 0; i < 200; i++) burster.sendBytes(audio.subarray(i * 320, (i + 1) * 320));
+        return burster.stop();
+      })();
+      // Real-time witness (same process, so a blocked event loop delays its sending too): speech_end
+      // is due once the audio up to endMs + hangover has been sent; it must not arrive much later.
+      const t0 = performance.now();
+      let lateMs = Number.POSITIVE_INFINITY;
+      const watching = (async () => {
+        for await (const e of witness) {
+          if (e.type === 'speech_end') lateMs = performance.now() - t0 - (e.streamMs + 200);
+        }
+      })();
+      await streamAudio(witness, toneBursts(RATE, 1500, [{ startMs: 200, endMs: 700 }]), RATE, {
+        frameMs: 20,
+      });
+      await witness.stop();
+      await watching;
+      expect(lateMs).toBeLessThan(250);
+      expect(await burstDone).toMatchObject({ reason: 'stop', streamMs: 4000, segments: 1 });
+    } finally {
+      await t.server.close();
+    }
   });
 });
