@@ -11,6 +11,7 @@ import {
   cardinal,
   cardinalEn,
   cardinalEs,
+  digitsToWords,
   type EsGender,
   type Lang,
   ordinalEn,
@@ -358,16 +359,21 @@ const units: Pass = (text, lang) => {
 };
 
 const ordinals: Pass = (text, lang) => {
+  // Beyond a trillion nobody says an ordinal; the leftover-digits pass reads such numbers digit by digit.
+  const spellable = (n: string) => n.length <= 12;
   if (lang === 'en') {
-    return text.replace(/(?<![\p{L}\d])(\d+)(?:st|nd|rd|th)(?![\p{L}\d])/gu, (_, n) => ordinalEn(+n));
+    return text.replace(/(?<![\p{L}\d])(\d+)(?:st|nd|rd|th)(?![\p{L}\d])/gu, (m, n) =>
+      spellable(n) ? ordinalEn(+n) : m,
+    );
   }
   return text.replace(
     /(?<![\p{L}\d])(\d+)\.?(º|ª|er)(?![\p{L}\d])/gu,
-    (_, n, mark, offset: number, whole) => {
+    (m, n, mark, offset: number, whole) => {
+      if (!spellable(n) || +n === 0) return m;
       if (mark === 'ª') return ordinalEs(+n, 'f');
       if (mark === 'er') return ordinalEs(+n, 'm');
       // "1.º piso" → "primer piso"; "el 1.º" → "primero".
-      const g = esGenderOf(nextWord(whole, offset + _.length));
+      const g = esGenderOf(nextWord(whole, offset + m.length));
       return ordinalEs(+n, g === 'f' ? 'f' : g);
     },
   );
@@ -415,6 +421,17 @@ const numbers: Pass = (text, lang) =>
     },
   );
 
+/**
+ * Safety net for digits no pattern claimed (glued to letters: "abc123", "1e5"): read them digit
+ * by digit rather than hand the acoustic model characters it has no symbol for.
+ */
+const leftoverDigits: Pass = (text, lang) =>
+  text.replace(/\d+/g, (d, offset: number, whole: string) => {
+    const before = offset > 0 && !/\s/.test(whole[offset - 1]) ? ' ' : '';
+    const after = offset + d.length < whole.length && !/\s/.test(whole[offset + d.length]) ? ' ' : '';
+    return before + digitsToWords(d, lang) + after;
+  });
+
 const SYMBOLS: Record<Lang, Record<string, string>> = {
   en: { '&': ' and ', '+': ' plus ', '@': ' at ', '=': ' equals ', '#': ' number ', '%': ' percent ' },
   es: { '&': ' y ', '+': ' más ', '@': ' arroba ', '=': ' igual a ', '#': ' número ', '%': ' por ciento ' },
@@ -441,6 +458,7 @@ const PASSES: Pass[] = [
   codes,
   ranges,
   numbers,
+  leftoverDigits,
   symbols,
 ];
 

@@ -86,3 +86,49 @@ describe('normalizeText — Spanish', () => {
     expect(es(text)).not.toMatch(/\d/);
   });
 });
+
+describe('normalizeText — robustness', () => {
+  const tokens = [
+    '99999999999999999',
+    '12345678901234th',
+    '1.º',
+    '007',
+    '24:00',
+    '25:61',
+    '3.',
+    '.5',
+    '€',
+    '0,00 €',
+    '1e5',
+    '--5',
+    '13/13/2020',
+    '2020-13-45',
+    '100%',
+    '°C',
+    'IB0000',
+    'ABCD1234',
+    '12B',
+    '0th',
+    '5 km/h',
+    '1.000.000.000.000 €',
+    '13 pm',
+    '0:00 am',
+    'St.',
+    'etc.',
+    '¿',
+    '…',
+    '#3',
+    '1\u00a0000,5',
+  ];
+
+  it('never throws and never leaves a digit, whatever the tokens are glued into', () => {
+    let seed = 7;
+    const pick = (n: number) => (seed = (seed * 16807) % 2147483647) % n;
+    for (let i = 0; i < 1500; i++) {
+      const text = Array.from({ length: 1 + pick(6) }, () => tokens[pick(tokens.length)]).join(
+        pick(2) ? ' ' : '',
+      );
+      for (const lang of ['en', 'es'] as const) expect(normalizeText(text, lang)).not.toMatch(/\d/);
+    }
+  });
+});
