@@ -57,6 +57,7 @@ interface Direction {
 export class ApertiumEngine implements MtEngine {
   readonly name = 'apertium' as const;
   private readonly directions: Map<string, Direction>;
+  private requestId = 0;
 
   constructor(directions: Direction[]) {
     this.directions = new Map(directions.map((d) => [pairKey(d.pair), d]));
@@ -80,7 +81,7 @@ export class ApertiumEngine implements MtEngine {
     }
     if (!text.trim()) throw new PipelineError('empty_text', 'mt');
     return translateWithGlossary(text, options.glossary, options, async (protectedText) => {
-      const reply = await dir.proc.request(toApertiumStream(protectedText), options.signal);
+      const reply = await dir.proc.request(toApertiumStream(protectedText, ++this.requestId), options.signal);
       return { text: fromApertiumStream(reply), engine: 'apertium' };
     });
   }
@@ -124,6 +125,7 @@ export async function createApertiumEngine(options: ApertiumEngineOptions = {}):
         maxQueue: options.maxQueue ?? 64,
         label: `apertium ${mode}`,
         installHint: APERTIUM_INSTALL_HINT,
+        acceptReply: (reply, payload) => reply.includes(payload.slice(payload.lastIndexOf('[tolk-'))),
       }),
     });
   }

@@ -9,13 +9,18 @@
 const SPECIAL = /[\\[\]^$/@<>{}]/g;
 
 /**
- * One request body: escaped text on one line plus an empty superblank (without a trailing
- * blank the final punctuation mark is lost: "Hello." → "Hola"). NULs are removed because
- * they frame requests; the caller appends the terminating one.
+ * One request body: escaped text on one line, an empty superblank (without a trailing blank
+ * the final punctuation mark is lost: "Hello." → "Hola"), and a superblank carrying the
+ * request id, which apertium passes through untouched so a reply can be matched to its
+ * request. NULs are removed because they frame requests; the caller appends the final one.
  */
-export function toApertiumStream(text: string): string {
+export function toApertiumStream(text: string, requestId = 0): string {
   const oneLine = text.replace(/\0/g, '').replace(/\s+/g, ' ').trim();
-  return `${oneLine.replace(SPECIAL, '\\$&')}[]`;
+  return `${oneLine.replace(SPECIAL, '\\$&')}[]${requestMarker(requestId)}`;
+}
+
+export function requestMarker(requestId: number): string {
+  return `[tolk-${requestId}]`;
 }
 
 /**

@@ -23,6 +23,11 @@ export interface NulFlushProcessOptions {
   label: string;
   /** Appended to "not installed" errors, e.g. the apt-get line. */
   installHint?: string;
+  /**
+   * Whether a reply frame answers the request in flight. Frames it rejects are stray (an
+   * extra flush) and skipped, so a reply can never be handed to the wrong caller.
+   */
+  acceptReply?: (reply: string, payload: string) => boolean;
 }
 
 interface Pending {
@@ -35,6 +40,7 @@ interface Pending {
 }
 
 const STDERR_TAIL_CHARS = 2000;
+const MAX_REPLY_BYTES = 4 * 1024 * 1024;
 
 export class NulFlushProcess {
   private child: ChildProcess | null = null;
@@ -45,8 +51,8 @@ export class NulFlushProcess {
   private stderrTail = '';
   private crashTimes: number[] = [];
   private closed = false;
-  private readonly opts: Required<Omit<NulFlushProcessOptions, 'env' | 'installHint'>> &
-    Pick<NulFlushProcessOptions, 'env' | 'installHint'>;
+  private readonly opts: Required<Omit<NulFlushProcessOptions, 'env' | 'installHint' | 'acceptReply'>> &
+    Pick<NulFlushProcessOptions, 'env' | 'installHint' | 'acceptReply'>;
 
   constructor(options: NulFlushProcessOptions) {
     this.opts = { maxRestarts: 3, restartWindowMs: 10_000, ...options };
@@ -138,7 +144,11 @@ export class NulFlushProcess {
   private onStdout(child: ChildProcess, chunk: Buffer): void {
     if (child !== this.child) return;
     this.stdoutChunks.push(chunk);
-    if (!chunk.includes(0)) return;
+    if (!chunk.includes(0)) {
+      // A reply is at most a few KB; megabytes without a NUL mean the framing is broken.
+      if (this.stdoutChunks.reduce((n, c) => n + c.length, 0) > MAX_REPLY_BYTES) this.onTimeout(child);
+      return;
+    }
     let buf = Buffer.concat(this.stdoutChunks);
     let nul = buf.indexOf(0);
     while (nul >= 0) {
@@ -152,8 +162,8 @@ export class NulFlushProcess {
 
   private onReply(reply: string): void {
     const item = this.inFlight;
-    // A NUL with nothing in flight is an extra flush some stages emit; nothing to answer.
-    if (!item) return;
+    // A NUL with nothing in flight, or one that is not this request's, is an extra flush.
+    if (!item || (this.opts.acceptReply && !this.opts.acceptReply(reply, item.payload))) return;
     this.clearTimer();
     this.inFlight = null;
     if (!item.abandoned) {

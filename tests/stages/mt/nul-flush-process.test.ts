@@ -13,6 +13,7 @@ process.stdin.on('data', (d) => {
     buf = buf.slice(i + 1);
     if (req === 'hang') continue;
     if (req === 'die') process.exit(3);
+    if (req === 'double') { process.stdout.write('EXTRA\\0DOUBLE\\0'); continue; }
     if (req === 'slow') { setTimeout(() => process.stdout.write('SLOW\\0'), 150); continue; }
     process.stdout.write((req === 'pid' ? String(process.pid) : req.toUpperCase()) + '\\0');
   }
@@ -102,6 +103,13 @@ describe('NulFlushProcess', () => {
     controller.abort();
     await expect(slow).rejects.toMatchObject({ code: 'timeout' });
     expect(await next).toBe('NEXT');
+  });
+
+  it('skips stray frames that are not the reply to the request in flight', async () => {
+    const p = fake({ acceptReply: (reply, payload) => reply === payload.toUpperCase() });
+    const [double, next] = await Promise.all([p.request('double'), p.request('next')]);
+    expect(double).toBe('DOUBLE');
+    expect(next).toBe('NEXT');
   });
 
   it('rejects pending work on close', async () => {
