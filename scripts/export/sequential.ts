@@ -200,6 +200,9 @@ export function buildSequentialModel(
   const x = tokens
     ? b.input('input', 'int64', ['batch', 'time'])
     : b.input('input', 'float32', ['batch', 'time', spec.inputFeatures!]);
+  // A conv's carried context would include a short row's padding frames: not exact, so refuse.
+  if (spec.sequenceLengths && spec.convState)
+    throw new Error('convState cannot be combined with sequenceLengths');
   if (spec.sequenceLengths) io.seqLens = b.input('seq_lens', 'int32', ['batch']);
   const walk: Walk = {
     b,
