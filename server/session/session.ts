@@ -491,6 +491,11 @@ export class Session {
     clearTimeout(this.graceTimer);
     stream?.queue.clear();
     stream?.frontend?.close();
+    // A paused socket would never read the client's close frame.
+    if (this.inputPaused) {
+      this.inputPaused = false;
+      this.sink.resumeInput();
+    }
     if (notify) {
       const streamMs = stream ? round(samplesToMs(stream.processedSamples, stream.sampleRate)) : 0;
       this.sink.sendJson({ type: 'end', reason, streamMs, segments: this.segments });

@@ -399,7 +399,7 @@ describe('fairness', () => {
       });
       await witness.stop();
       await watching;
-      expect(lateMs).toBeLessThan(250);
+      expect(lateMs).toBeLessThan(600); // ~2200 ms late when the drain does not yield (measured)
       expect(await burstDone).toMatchObject({ reason: 'stop', streamMs: 4000, segments: 1 });
     } finally {
       await t.server.close();
