@@ -157,6 +157,12 @@ const dates: Pass = (text, lang) => {
       (m, d, mon, y) =>
         validDate(+d, 1) ? `the ${ordinalEn(+d)} of ${mon}` + (y ? `, ${yearEn(+y)}` : '') : m,
     );
+    // Decades: "the 1990s" → "the nineteen nineties", "the 80s" → "the eighties".
+    out = out.replace(/(?<![\p{L}\d])(1[1-9]\d0|20\d0|'?\d0)'?s(?![\p{L}\d])/gu, (_, d: string) => {
+      const n = Number(d.replace("'", ''));
+      const words = d.length === 4 ? yearEn(n) : cardinalEn(n);
+      return words.endsWith('y') ? `${words.slice(0, -1)}ies` : `${words}s`;
+    });
     out = out.replace(
       /\b(in|since|from|until|by|of|year|circa|before|after)\s+(1[1-9]\d\d|20\d\d)(?![\d.,]\d)/gi,
       (_, w, y) => `${w} ${yearEn(+y)}`,
@@ -169,6 +175,23 @@ const dates: Pass = (text, lang) => {
   }
   return out;
 };
+
+/**
+ * Phone numbers ("+34 912 345 678", "555-1234"): at least 7 digits in groups joined by spaces or
+ * dashes (a dash or a leading + is required, so "1 000" stays a number). Read digit by digit,
+ * with a comma between groups so the voice pauses where the writer grouped them.
+ */
+const phones: Pass = (text, lang) =>
+  text.replace(
+    /(?<![\p{L}\d.,])(\+\d{1,3}[ -]?)?\d{2,4}(?:[ -]\d{2,4}){1,4}(?![\p{L}\d]|[.,]\d)/gu,
+    (m, plus) => {
+      const digits = m.replace(/\D/g, '');
+      if (digits.length < 7 || (!plus && !m.includes('-'))) return m;
+      const groups = m.replace(/^\+/, '').split(/[ -]+/);
+      const prefix = plus ? `${lang === 'en' ? 'plus' : 'más'} ` : '';
+      return prefix + groups.map((g) => digitsToWords(g, lang)).join(', ');
+    },
+  );
 
 function readTimeEn(h: number, mm: number, ampm: string | undefined): string {
   const suffix = ampm ? ` ${spellLetters(`${ampm}m`, 'en')}` : '';
@@ -201,17 +224,19 @@ function readTimeEs(h: number, mm: number, ampm: string | undefined): string {
 const times: Pass = (text, lang) => {
   const read = (h: number, mm: number, ampm: string | undefined) =>
     lang === 'en' ? readTimeEn(h, mm, ampm) : readTimeEs(h, mm, ampm);
-  const ampmRe = String.raw`(?:\s?([aApP])\.?\s?[mM](\.?))?`;
+  // am/pm, or an "h"/"hrs" suffix ("21:00 h" is how Spanish signs write 24-hour times).
+  const suffixRe = String.raw`(?:\s?([aApP])\.?\s?[mM](\.?)|\s?(hrs?|h)(?![\p{L}\d])(\.?))?`;
   let out = text.replace(
-    new RegExp(`${START}(\\d{1,2})[:.h](\\d{2})${ampmRe}(?![\\p{L}\\d]|[.,:]\\d)`, 'gu'),
-    (m, hs, ms, ap, dot, offset: number, whole: string) => {
+    new RegExp(`${START}(\\d{1,2})[:.h](\\d{2})${suffixRe}(?![\\p{L}\\d]|[.,:]\\d)`, 'gu'),
+    (m, hs, ms, ap, dot, hours, hoursDot, offset: number, whole: string) => {
       const h = +hs;
       const mm = +ms;
       // "3.50" is a number, not a time, unless am/pm says so.
       if (m.includes('.') && !ap && /^\d+\.\d/.test(m)) return m;
       if (h > 24 || mm > 59 || (ap && (h > 12 || h === 0))) return m;
-      const period = dot ? sentencePeriod(whole, offset + m.length) : '';
-      return read(h, mm, ap?.toLowerCase()) + period;
+      const period = dot || hoursDot ? sentencePeriod(whole, offset + m.length) : '';
+      const hoursWord = hours ? (lang === 'en' ? ' hours' : ' horas') : '';
+      return read(h, mm, ap?.toLowerCase()) + hoursWord + period;
     },
   );
   out = out.replace(
@@ -449,6 +474,7 @@ const PASSES: Pass[] = [
   cleanup,
   abbreviations,
   dates,
+  phones,
   times,
   money,
   percentages,

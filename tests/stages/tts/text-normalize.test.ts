@@ -33,6 +33,10 @@ describe('normalizeText — English', () => {
     ['It is 3.5 km away, 2 h by bus.', 'It is three point five kilometers away, two hours by bus.'],
     ['It is -5 °C, 2-3 nights.', 'It is minus five degrees Celsius, two to three nights.'],
     ['Tom & Jerry', 'Tom and Jerry'],
+    ['In the 1990s and the 80s.', 'In the nineteen nineties and the eighties.'],
+    ['Call 555-1234.', 'Call five five five, one two three four.'],
+    ['Call +44 20 7946 0958.', 'Call plus four four, two zero, seven nine four six, zero nine five eight.'],
+    ['At 3.50 dollars.', 'At three dollars and fifty cents.'],
   ])('%s', (input, expected) => {
     expect(en(input)).toBe(expected);
   });
@@ -76,6 +80,11 @@ describe('normalizeText — Spanish', () => {
     ['Pesa 21 kg.', 'Pesa veintiún kilos.'],
     ['Hace -5 °C.', 'Hace menos cinco grados Celsius.'],
     ['¿Tiene 1 maleta? ¡Sí!', '¿Tiene una maleta? ¡Sí!'],
+    ['Abre a las 21:00 h.', 'Abre a las veintiuna horas.'],
+    [
+      'Llame al +34 912 345 678.',
+      'Llame al más tres cuatro, nueve uno dos, tres cuatro cinco, seis siete ocho.',
+    ],
   ])('%s', (input, expected) => {
     expect(es(input)).toBe(expected);
   });
