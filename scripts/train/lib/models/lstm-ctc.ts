@@ -70,7 +70,7 @@ export class LstmCtcModel implements TrainModel<CtcSample> {
       const inSize = i === 0 ? inputSize : units;
       if (config.recurrent === 'stock') {
         const l = tf.layers.lstm({ units, returnSequences: true, recurrentActivation: 'sigmoid' });
-        tf.tidy(() => l.apply(tf.zeros([1, 1, inSize]))); // builds it (calling build() directly breaks apply)
+        tf.tidy(() => l.apply(tf.zeros([1, 1, inSize])) as tf.Tensor); // builds it (build() alone breaks apply)
         const [k, r, b] = l.trainableWeights.map((w) => w.read() as tf.Variable);
         this.params.adopt(`${name}/kernel`, k);
         this.params.adopt(`${name}/recurrent_kernel`, r);
