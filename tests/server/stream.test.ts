@@ -292,6 +292,46 @@ describe('limits', () => {
   });
 });
 
+describe('disposal', () => {
+  it('every session closes its front-end: after stop, a vanished client, and a session ended by the server', async () => {
+    let created = 0;
+    let closed = 0;
+    const t = await startTestServer(
+      { TOLK_IDLE_TIMEOUT_MS: '300' },
+      {
+        createFrontend: async (options) => {
+          const inner = await createEnergyFrontend(options);
+          created++;
+          return {
+            ...inner,
+            close: () => {
+              closed++;
+              inner.close();
+            },
+          };
+        },
+      },
+    );
+    try {
+      const speech = toneBursts(RATE, 600, [{ startMs: 100, endMs: 600 }]);
+      const stopped = await connect(t.url, { sampleRate: RATE });
+      await streamAudio(stopped, speech, RATE, { realtime: false });
+      await stopped.stop();
+      const vanished = await connect(t.url, { sampleRate: RATE });
+      await streamAudio(vanished, speech, RATE, { realtime: false });
+      await nextEvent(vanished, (e) => e.type === 'speech_start');
+      vanished.terminate();
+      const idle = await connect(t.url, { sampleRate: RATE });
+      await idle.closed;
+      await waitFor(() => t.server.activeSessions() === 0);
+      expect(created).toBe(3);
+      expect(closed).toBe(3);
+    } finally {
+      await t.server.close();
+    }
+  });
+});
+
 describe('access control at the upgrade', () => {
   let t: TestServer;
   afterEach(async () => {
