@@ -1,8 +1,8 @@
 /**
  * Streaming RNNoise at 48 kHz: frames arbitrary pushes into 480-sample frames and removes
- * RNNoise's one-frame delay, so output sample i is the denoised input sample i (times stay exact).
+ * the build's frame delay, so output sample i is the denoised input sample i (times stay exact).
  */
-import { RNNOISE_DELAY_SAMPLES, RNNOISE_FRAME_SAMPLES, type RnnoiseState } from './rnnoise.ts';
+import { RNNOISE_FRAME_SAMPLES, type RnnoiseState } from './rnnoise.ts';
 import { VoiceTrack } from './voice-track.ts';
 
 export class DenoiseStream {
@@ -10,7 +10,7 @@ export class DenoiseStream {
   private readonly frame = new Float32Array(RNNOISE_FRAME_SAMPLES);
   private frameFill = 0;
   /** Output samples still to drop to cancel the delay. */
-  private toSkip = RNNOISE_DELAY_SAMPLES;
+  private toSkip: number;
   private inCount = 0;
   private outCount = 0;
   private out = new Float32Array(4 * RNNOISE_FRAME_SAMPLES);
@@ -19,6 +19,7 @@ export class DenoiseStream {
 
   constructor(rnnoise: RnnoiseState) {
     this.rnnoise = rnnoise;
+    this.toSkip = rnnoise.delaySamples;
   }
 
   /** Returns the denoised samples now available (a view valid until the next call). */
@@ -32,7 +33,7 @@ export class DenoiseStream {
     const missing = this.inCount - this.outCount;
     if (missing <= 0) return this.out.subarray(0, 0);
     // Enough zeros to complete the open frame and push the delayed frame out.
-    const pad = RNNOISE_FRAME_SAMPLES - this.frameFill + RNNOISE_DELAY_SAMPLES;
+    const pad = RNNOISE_FRAME_SAMPLES - this.frameFill + this.rnnoise.delaySamples;
     const result = this.run(null, pad);
     return result.subarray(0, Math.min(result.length, missing));
   }

@@ -10,12 +10,7 @@ import { StreamingResampler } from '../../audio/resample.ts';
 import { PipelineError } from '../../errors.ts';
 import { DenoiseStream } from './denoise-stream.ts';
 import { Endpointer } from './endpointer.ts';
-import {
-  loadRnnoiseWasm,
-  RNNOISE_SAMPLE_RATE,
-  RnnoiseState as Rnnoise,
-  type RnnoiseState,
-} from './rnnoise.ts';
+import { loadRnnoise, RNNOISE_SAMPLE_RATE, type RnnoiseBuild, RnnoiseState } from './rnnoise.ts';
 import type { AudioFrontend, FrontendEvent, FrontendOptions } from './types.ts';
 import { VAD_SAMPLE_RATE, VoiceDetector } from './vad.ts';
 
@@ -161,9 +156,17 @@ class Frontend implements AudioFrontend {
   }
 }
 
+export interface FrontendDeps {
+  /** Another RNNoise build (the bench compares builds); default @echogarden/rnnoise-wasm. */
+  rnnoise?: RnnoiseBuild;
+}
+
 /** Creates one session's front-end. The RNNoise wasm module is loaded once per process. */
-export async function createFrontend(options: FrontendOptions): Promise<AudioFrontend> {
+export async function createFrontend(
+  options: FrontendOptions,
+  deps: FrontendDeps = {},
+): Promise<AudioFrontend> {
   validate(options);
-  const rnnoise = options.denoise ? new Rnnoise(await loadRnnoiseWasm()) : null;
+  const rnnoise = options.denoise ? new RnnoiseState(deps.rnnoise ?? (await loadRnnoise())) : null;
   return new Frontend(options, rnnoise);
 }

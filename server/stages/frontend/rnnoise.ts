@@ -7,8 +7,6 @@ import { PipelineError } from '../../errors.ts';
 
 export const RNNOISE_SAMPLE_RATE = 48_000;
 export const RNNOISE_FRAME_SAMPLES = 480;
-/** Output frame k is built from input frame k − 1 (analysis/synthesis overlap-add). */
-export const RNNOISE_DELAY_SAMPLES = RNNOISE_FRAME_SAMPLES;
 
 /** The emscripten exports every RNNoise build has. */
 export interface RnnoiseWasm {
@@ -20,12 +18,28 @@ export interface RnnoiseWasm {
   _rnnoise_process_frame(state: number, out: number, input: number): number;
 }
 
-let echogarden: Promise<RnnoiseWasm> | null = null;
+/** A loaded RNNoise build and its measured input→output delay. */
+export interface RnnoiseBuild {
+  name: string;
+  wasm: RnnoiseWasm;
+  /**
+   * Output frame k is built from input frame k − delay/480 (analysis/synthesis overlap-add):
+   * 480 samples for @echogarden/rnnoise-wasm (RNNoise 0.2), 960 for @jitsi/rnnoise-wasm,
+   * measured by cross-correlating clean speech in and out.
+   */
+  delaySamples: number;
+}
+
+let echogarden: Promise<RnnoiseBuild> | null = null;
 
 /** The build the server uses (@echogarden/rnnoise-wasm; see docs/frontend.md for the comparison). */
-export function loadRnnoiseWasm(): Promise<RnnoiseWasm> {
+export function loadRnnoise(): Promise<RnnoiseBuild> {
   echogarden ??= import('@echogarden/rnnoise-wasm')
-    .then(async (m) => (await m.default()) as RnnoiseWasm)
+    .then(async (m) => ({
+      name: '@echogarden/rnnoise-wasm',
+      wasm: (await m.default()) as RnnoiseWasm,
+      delaySamples: RNNOISE_FRAME_SAMPLES,
+    }))
     .catch((err: unknown) => {
       echogarden = null;
       throw new PipelineError('model_load_failed', 'frontend', {
@@ -39,12 +53,15 @@ export function loadRnnoiseWasm(): Promise<RnnoiseWasm> {
 
 /** One RNNoise state: denoises 480-sample frames in place of a caller-owned buffer. */
 export class RnnoiseState {
+  readonly delaySamples: number;
   private readonly wasm: RnnoiseWasm;
   private state: number;
   private readonly framePtr: number;
 
-  constructor(wasm: RnnoiseWasm) {
+  constructor(build: RnnoiseBuild) {
+    const wasm = build.wasm;
     this.wasm = wasm;
+    this.delaySamples = build.delaySamples;
     this.state = wasm._rnnoise_create(0);
     this.framePtr = wasm._malloc(RNNOISE_FRAME_SAMPLES * 4);
     if (!this.state || !this.framePtr) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DenoiseStream } from '../../../server/stages/frontend/denoise-stream.ts';
-import { loadRnnoiseWasm, RnnoiseState } from '../../../server/stages/frontend/rnnoise.ts';
+import { loadRnnoise, RnnoiseState } from '../../../server/stages/frontend/rnnoise.ts';
 import { concat, defaultOptions, energy, loadFixture, reference, runFrontend } from './fixtures.ts';
 
 const db = (ratio: number) => 10 * Math.log10(ratio);
@@ -65,7 +65,7 @@ describe('RNNoise in the front-end', () => {
     const { samples } = loadFixture('clean');
     const { resample } = await import('../../../server/audio/resample.ts');
     const x48 = resample(samples, 16000, 48000);
-    const rnnoise = new RnnoiseState(await loadRnnoiseWasm());
+    const rnnoise = new RnnoiseState(await loadRnnoise());
     const stream = new DenoiseStream(rnnoise);
     const parts: Float32Array[] = [];
     for (let i = 0; i < x48.length; i += 1000) parts.push(stream.push(x48.subarray(i, i + 1000)).slice());
