@@ -3,6 +3,7 @@
  * model registry on one node http server. `startServer(config)` is what main.ts and the tests
  * call (tests use port 0 and read the bound port back).
  */
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { ModelRegistry } from '../models/registry.ts';
@@ -52,8 +53,9 @@ export async function startServer(config: Config, deps: ServerDeps = {}): Promis
     isShuttingDown,
     activeSessions: () => sessions.size,
   });
-  const server = createAdaptorServer({ fetch: app.fetch });
-  const endpoint = attachStreamEndpoint(server as import('node:http').Server, {
+  // Without http2/https options the adaptor builds a plain node:http Server.
+  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  const endpoint = attachStreamEndpoint(server, {
     deps: {
       config,
       metrics,
@@ -92,7 +94,7 @@ export async function startServer(config: Config, deps: ServerDeps = {}): Promis
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       await sessions.shutdown(config.shutdownGraceMs);
       endpoint.close();
-      (server as import('node:http').Server).closeAllConnections();
+      server.closeAllConnections();
       await stopped;
       logger.info('tolk stopped');
     })());
