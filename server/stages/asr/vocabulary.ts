@@ -49,6 +49,16 @@ const SPOKEN_ABBREVIATIONS: Record<AsrLanguage, ReadonlyMap<string, string>> = {
   ]),
 };
 
+/** Letters NFD cannot split into a base letter and a mark. */
+const LIGATURES: ReadonlyMap<string, string> = new Map([
+  ['ß', 'ss'],
+  ['æ', 'ae'],
+  ['œ', 'oe'],
+  ['ø', 'o'],
+  ['ł', 'l'],
+  ['đ', 'd'],
+]);
+
 function keepsDiacritic(lang: AsrLanguage, ch: string): boolean {
   return lang === 'es' && SPANISH_EXTRA.includes(ch);
 }
@@ -72,11 +82,13 @@ export function normalizeText(text: string, lang: AsrLanguage): string {
   let out = '';
   for (const raw of lowered) {
     let ch = raw;
-    if (isLetter(ch) && !keepsDiacritic(lang, ch)) {
+    const folded = LIGATURES.get(ch);
+    if (folded) ch = folded;
+    else if (isLetter(ch) && !keepsDiacritic(lang, ch)) {
       // NFD splits "é" into "e" + combining mark; the base letter is what we keep.
       ch = ch.normalize('NFD').replace(/\p{M}/gu, '');
     }
-    if (ch.length === 1 && (LATIN.includes(ch) || keepsDiacritic(lang, ch))) out += ch;
+    if (/^[a-z]+$/.test(ch) || (ch.length === 1 && keepsDiacritic(lang, ch))) out += ch;
     else if (ch === "'") out += "'";
     else out += ' ';
   }

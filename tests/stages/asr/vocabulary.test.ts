@@ -25,6 +25,7 @@ describe('vocabulary', () => {
     );
     expect(normalizeText('room 12b', 'en')).toBe('room b');
     expect(normalizeText('Mr. Dashwood', 'en')).toBe('mister dashwood');
+    expect(normalizeText('Straße Øresund', 'en')).toBe('strasse oresund');
     expect(normalizeText('Sr. Pérez', 'es')).toBe('señor pérez');
   });
 
