@@ -78,7 +78,7 @@ export function lstmSequence(
     ];
     // Under tf.grads the forward runs in a tidy that disposes intermediates (incl. a previous
     // layer's output); only `save`d tensors survive until backward.
-    save([xs]);
+    save([xs, k, rk]);
     const xp = tf.add(tf.matMul(xs.reshape([B * T, I]), k), b);
     const xpData = xp.dataSync() as Float32Array;
     // Saved for backward, batch-major rows (b·T + t) so the final matMuls need no transpose.
@@ -133,14 +133,14 @@ export function lstmSequence(
     const value = tf.tensor3d(out, [B, T, U]);
 
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const xSaved = saved[0];
+      const [xSaved, kSaved, rkSaved] = saved;
       const dyData = dy.dataSync() as Float32Array;
       const dZ = new Float32Array(B * T * G);
       const dzStep = new Float32Array(B * G);
       let dhNext: Float32Array = new Float32Array(B * U);
       // Explicit transposes: the wasm backend's matMul with transposeA/B leaves XNNPACK and
       // is 15–60× slower (measured), so every product below is a plain [m,k]·[k,n].
-      const rkT = tf.transpose(rk);
+      const rkT = tf.transpose(rkSaved);
       const dcNext = new Float32Array(B * U);
       for (let t = T - 1; t >= 0; t--) {
         for (let bi = 0; bi < B; bi++) {
@@ -178,7 +178,9 @@ export function lstmSequence(
       const dZt = tf.tensor2d(dZ, [B * T, G]);
       const hPrevT = tf.tensor2d(hPrevAll, [U, B * T]);
       const dX =
-        opts.inputGrad === false ? tf.zeros([B, T, I]) : tf.matMul(dZt, tf.transpose(k)).reshape([B, T, I]);
+        opts.inputGrad === false
+          ? tf.zeros([B, T, I])
+          : tf.matMul(dZt, tf.transpose(kSaved)).reshape([B, T, I]);
       const dK = tf.matMul(tf.transpose(xSaved.reshape([B * T, I])), dZt);
       const dRK = tf.matMul(hPrevT, dZt);
       const dB = tf.sum(dZt, 0);
