@@ -32,6 +32,8 @@ export interface BuildOptions {
   jobs: number;
   langs: Lang[];
   quiet?: boolean;
+  /** overrides the named size (tests build a tiny corpus) */
+  spec?: SizeSpec;
 }
 
 function parseArgs(args: string[]): BuildOptions {
@@ -78,7 +80,7 @@ export function manifestRow(p: UtterancePlan, duration: number) {
 export async function buildCorpus(opts: BuildOptions) {
   const t0 = performance.now();
   requireTools(['espeak-ng', 'sox', 'flite', 'text2wave'], 'npm run data -- build');
-  const spec = SIZES[opts.size];
+  const spec = opts.spec ?? SIZES[opts.size];
   const log = opts.quiet ? () => {} : (s: string) => console.log(s);
 
   const pairs = generatePairs(opts.seed, spec.text);

@@ -17,32 +17,48 @@ export interface MixSpec {
   levelDbfs: number;
 }
 
+/** Adds looped noise from `offset` so that 10·log10(P_reference / P_added) = snrDb. In place. */
+export function addNoiseAtSnr(
+  signal: Float32Array,
+  referencePower: number,
+  noise: Float32Array,
+  snrDb: number,
+  offset: number,
+): void {
+  const n = signal.length;
+  let pn = 0;
+  for (let i = 0; i < n; i++) {
+    const v = noise[(offset + i) % noise.length];
+    pn += v * v;
+  }
+  pn /= n;
+  if (referencePower <= 0 || pn <= 0) return;
+  const gain = Math.sqrt(referencePower / (pn * 10 ** (snrDb / 10)));
+  for (let i = 0; i < n; i++) signal[i] += gain * noise[(offset + i) % noise.length];
+}
+
+/** Scales to a target RMS (dBFS), lowering it instead if the peak would clip. In place. */
+export function scaleToLevel(x: Float32Array, levelDbfs: number): void {
+  const rms = Math.sqrt(meanSquare(x));
+  if (rms <= 0) return;
+  let g = 10 ** (levelDbfs / 20) / rms;
+  let peak = 0;
+  for (let i = 0; i < x.length; i++) peak = Math.max(peak, Math.abs(x[i]));
+  if (peak * g > 0.98) g = 0.98 / peak;
+  for (let i = 0; i < x.length; i++) x[i] *= g;
+}
+
 /**
- * SNR is measured against the speech before padding (its mean square over the utterance),
- * and the noise mean square over the segment actually added.
+ * Pads the speech with silence, adds noise over the whole padded signal at an SNR measured
+ * against the speech before padding, then sets the output level.
  */
 export function mixAtSnr(speech: Float32Array, noise: Float32Array | null, spec: MixSpec): Float32Array {
-  const n = spec.padStartSamples + speech.length + spec.padEndSamples;
-  const out = new Float32Array(n);
+  const out = new Float32Array(spec.padStartSamples + speech.length + spec.padEndSamples);
   out.set(speech, spec.padStartSamples);
   if (spec.snrDb !== null && noise && noise.length > 0) {
-    const segment = new Float32Array(n);
-    for (let i = 0; i < n; i++) segment[i] = noise[(spec.noiseOffset + i) % noise.length];
-    const ps = meanSquare(speech);
-    const pn = meanSquare(segment);
-    if (ps > 0 && pn > 0) {
-      const gain = Math.sqrt(ps / (pn * 10 ** (spec.snrDb / 10)));
-      for (let i = 0; i < n; i++) out[i] += gain * segment[i];
-    }
+    addNoiseAtSnr(out, meanSquare(speech), noise, spec.snrDb, spec.noiseOffset);
   }
-  const rms = Math.sqrt(meanSquare(out));
-  if (rms > 0) {
-    let g = 10 ** (spec.levelDbfs / 20) / rms;
-    let peak = 0;
-    for (let i = 0; i < n; i++) peak = Math.max(peak, Math.abs(out[i]));
-    if (peak * g > 0.98) g = 0.98 / peak; // never clip: lower the level instead
-    for (let i = 0; i < n; i++) out[i] *= g;
-  }
+  scaleToLevel(out, spec.levelDbfs);
   return out;
 }
 

@@ -27,6 +27,8 @@ export interface TextPair {
   split: Split;
   /** pool:value ids drawn for the slots */
   slots: string[];
+  /** the subset of `slots` that is held out for this pair's split (empty in train) */
+  heldout_slots: string[];
 }
 
 export type SplitCounts = Record<Split, number>;
@@ -84,6 +86,7 @@ export function generatePairs(seed: number, counts: SplitCounts, templates: Temp
         form: realized.form,
         split,
         slots: [...new Set(picker.used)],
+        heldout_slots: [...new Set(picker.usedHeldOut)],
       });
     }
   }

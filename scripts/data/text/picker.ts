@@ -33,6 +33,8 @@ export class Picker {
   /** Values drawn from the held-out share of this picker's split. */
   heldOutDrawn = 0;
   readonly used: string[] = [];
+  /** pool:value ids drawn from the held-out share */
+  readonly usedHeldOut: string[] = [];
 
   constructor(
     readonly rng: Rng,
@@ -45,8 +47,12 @@ export class Picker {
     const own = this.split === 'train' ? [] : p.items.filter((i) => i.split === this.split);
     const useOwn = own.length > 0 && (train.length === 0 || this.rng() < 0.5);
     const chosen = pickOne(this.rng, useOwn ? own : train);
-    if (useOwn) this.heldOutDrawn++;
-    this.used.push(`${p.name}:${(chosen.value as { id?: string }).id ?? ''}`);
+    const ref = `${p.name}:${(chosen.value as { id?: string }).id ?? ''}`;
+    if (useOwn) {
+      this.heldOutDrawn++;
+      this.usedHeldOut.push(ref);
+    }
+    this.used.push(ref);
     return chosen.value;
   }
 
