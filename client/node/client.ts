@@ -131,14 +131,23 @@ export class TolkStream implements AsyncIterable<ClientEvent> {
     });
   }
 
-  /** Encodes and sends one frame; waits first while the socket is backed up. */
+  /**
+   * Encodes and sends one frame in the negotiated encoding (Float32Array in [-1, 1], Int16Array PCM,
+   * or raw bytes as-is); waits first while the socket is backed up.
+   */
   async sendAudio(samples: Float32Array | Int16Array | Uint8Array): Promise<void> {
     await this.whenWritable();
     let bytes: Uint8Array;
     if (samples instanceof Float32Array) bytes = encodePcm(samples, this.encoding);
-    else if (samples instanceof Int16Array)
-      bytes = new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength);
-    else bytes = samples;
+    else if (samples instanceof Int16Array) {
+      bytes =
+        this.encoding === 's16le'
+          ? new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength)
+          : encodePcm(
+              Float32Array.from(samples, (v) => v / 32768),
+              this.encoding,
+            );
+    } else bytes = samples; // raw bytes, already in the negotiated encoding
     this.sendBytes(bytes);
   }
 
