@@ -329,7 +329,7 @@ const f = (x: number, d = 2) => x.toFixed(d);
 export async function main(args: string[]): Promise<void> {
   const json = args.includes('--json');
   const repsArg = args.indexOf('--reps');
-  const reps = repsArg >= 0 ? Number(args[repsArg + 1]) : 5;
+  const reps = repsArg >= 0 ? Number(args[repsArg + 1]) : 7;
   const ref = JSON.parse(
     (await import('node:fs')).readFileSync(`${FIXTURES}hotel-segments.json`, 'utf8'),
   ) as { files: Record<string, string>; segments: { startMs: number; endMs: number }[]; durationMs: number };

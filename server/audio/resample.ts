@@ -2,11 +2,11 @@
  * Band-limited sample-rate conversion: a polyphase Kaiser-windowed sinc filter for the
  * rational ratio toRate/fromRate, streaming (push/flush) and one-shot.
  *
- * Why not libsamplerate-js: measured here its wasm SINC converters cost 12–50 ms per second
- * of audio per conversion (SRC_SINC_FASTEST ≈ 20 ms at 10 ms chunks) and every instance is a
- * separate wasm module with ~26 MB of reserved memory; the front-end needs two conversions per
- * session for 100+ sessions. A precomputed polyphase table does the same band-limited
- * interpolation in ~1–2 ms per second of audio; tests compare its output with libsamplerate's.
+ * Why not libsamplerate-js: measured here its wasm SINC converters cost 9–21 CPU ms per second
+ * of audio per conversion (SRC_SINC_FASTEST 9–13 ms, MEDIUM_QUALITY 21 ms, 16→48 kHz in 20 ms
+ * chunks) and every instance is a separate wasm module with ~26 MB of reserved memory; the
+ * front-end needs two conversions per session for 100+ sessions. A precomputed polyphase table
+ * does the band-limited interpolation in 4–6 ms (docs/frontend.md has the figures).
  *
  * Timing: output sample n sits exactly at input time n·fromRate/toRate (the filter is
  * centred, zero phase), so stream times need no correction; the cost is `latencySamples`
