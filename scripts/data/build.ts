@@ -13,7 +13,7 @@ import cliProgress from 'cli-progress';
 import { planUtterances, type UtterancePlan } from './build/plan.ts';
 import { renderUtterance, writtenDurationS } from './build/render-utterance.ts';
 import { buildReport, formatReport } from './build/report.ts';
-import { SIZES, type SizeName } from './build/sizes.ts';
+import { SIZES, type SizeName, type SizeSpec } from './build/sizes.ts';
 import { writeJsonl } from './lib/manifest.ts';
 import { readPcm16Wav } from './lib/pcm16-wav.ts';
 import { runPool } from './lib/pool.ts';
