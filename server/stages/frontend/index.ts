@@ -37,6 +37,19 @@ function validate(o: FrontendOptions): void {
   }
 }
 
+/**
+ * NaN or ±Infinity (possible in f32le input) would poison RNNoise's recurrent state for the rest
+ * of the session; they become silence. Returns the input itself when it is clean (the usual case).
+ */
+function finite(samples: Float32Array): Float32Array {
+  let i = 0;
+  while (i < samples.length && Number.isFinite(samples[i])) i++;
+  if (i === samples.length) return samples;
+  const clean = samples.slice();
+  for (; i < clean.length; i++) if (!Number.isFinite(clean[i])) clean[i] = 0;
+  return clean;
+}
+
 class Frontend implements AudioFrontend {
   private readonly options: FrontendOptions;
   private readonly to48k: StreamingResampler | null;
@@ -74,8 +87,9 @@ class Frontend implements AudioFrontend {
     });
   }
 
-  push(samples: Float32Array): FrontendEvent[] {
+  push(input: Float32Array): FrontendEvent[] {
     if (this.closed || this.flushed) return [];
+    const samples = finite(input);
     const events: FrontendEvent[] = [];
     if (this.denoiser && this.to48k) {
       this.afterDenoise(this.denoiser.push(this.to48k.push(samples)), events);

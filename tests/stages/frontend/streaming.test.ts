@@ -70,6 +70,19 @@ describe('front-end streaming', () => {
     frontend.close();
   });
 
+  it('treats NaN and Infinity samples as silence instead of poisoning RNNoise', async () => {
+    const { samples, sampleRate } = loadFixture('noisy');
+    const poisoned = samples.slice();
+    poisoned.fill(Number.NaN, 100, 200);
+    poisoned[300] = Number.POSITIVE_INFINITY;
+    const events = await runFrontend(poisoned, defaultOptions(sampleRate, { returnDenoised: true }));
+    expect(summary(events).marks.length).toBe(6);
+    for (const e of events) {
+      if (e.type === 'denoised_audio' || e.type === 'speech_audio')
+        expect(e.samples.every(Number.isFinite)).toBe(true);
+    }
+  });
+
   it('rejects unsupported sample rates and options with PipelineError codes', async () => {
     for (const inputSampleRate of [7999, 48001, 16000.5]) {
       await expect(createFrontend(defaultOptions(inputSampleRate))).rejects.toMatchObject({
