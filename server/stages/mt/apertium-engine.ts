@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PipelineError } from '../../errors.ts';
 import { fromApertiumStream, toApertiumStream } from './apertium-text.ts';
+import { restoreAsrCasing } from './asr-casing.ts';
 import type { LanguagePair, MtEngine, TranslateOptions, TranslationResult } from './engine.ts';
 import { pairKey } from './engine.ts';
 import { translateWithGlossary } from './glossary.ts';
@@ -46,6 +47,8 @@ export interface ApertiumEngineOptions {
   pairs?: LanguagePair[];
   /** Start the pipelines now instead of on first use. */
   warm?: boolean;
+  /** Capitalise "i" and the first letter of ASR-style input before apertium sees it (default true). */
+  restoreCasing?: boolean;
 }
 
 interface Direction {
@@ -59,8 +62,11 @@ export class ApertiumEngine implements MtEngine {
   private readonly directions: Map<string, Direction>;
   private requestId = 0;
 
-  constructor(directions: Direction[]) {
+  private readonly restoreCasing: boolean;
+
+  constructor(directions: Direction[], options: { restoreCasing?: boolean } = {}) {
     this.directions = new Map(directions.map((d) => [pairKey(d.pair), d]));
+    this.restoreCasing = options.restoreCasing ?? true;
   }
 
   languagePairs(): LanguagePair[] {
@@ -81,7 +87,8 @@ export class ApertiumEngine implements MtEngine {
     }
     if (!text.trim()) throw new PipelineError('empty_text', 'mt');
     return translateWithGlossary(text, options.glossary, options, async (protectedText) => {
-      const reply = await dir.proc.request(toApertiumStream(protectedText, ++this.requestId), options.signal);
+      const input = this.restoreCasing ? restoreAsrCasing(protectedText, dir.pair.source) : protectedText;
+      const reply = await dir.proc.request(toApertiumStream(input, ++this.requestId), options.signal);
       return { text: fromApertiumStream(reply), engine: 'apertium' };
     });
   }
@@ -129,7 +136,7 @@ export async function createApertiumEngine(options: ApertiumEngineOptions = {}):
       }),
     });
   }
-  const engine = new ApertiumEngine(directions);
+  const engine = new ApertiumEngine(directions, { restoreCasing: options.restoreCasing });
   if (options.warm) await engine.warmUp();
   return engine;
 }

@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type ApertiumEngine,
@@ -35,6 +37,30 @@ describe.skipIf(!hasApertium())('apertium engine (needs apertium + apertium-eng-
     expect(es).toEqual({ text: 'Necesito un taxi al aeropuerto.', engine: 'apertium' });
     const en = await engine.translate('Necesito una habitación doble para dos noches.', esEn);
     expect(en.text).toBe('I need a double room for two nights.');
+  });
+
+  it('translates like the apertium command line (up to spacing)', async () => {
+    const rows = readFileSync('tests/fixtures/mt/sample-pairs.jsonl', 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .slice(0, 8)
+      .map((l) => JSON.parse(l) as { src: string; tgt: string });
+    const cli = (text: string, mode: string) =>
+      // Through a real pipe: the wrapper opens /dev/stdin, which a Node socket pair cannot back.
+      execFileSync('bash', ['-c', 'printf "%s\\n" "$1" | apertium -u "$2"', '_', text, mode])
+        .toString()
+        .replace(/\s+/g, ' ')
+        .replace(/ ([.,;:!?])/g, '$1')
+        .trim();
+    const plain = await createApertiumEngine({ restoreCasing: false });
+    try {
+      for (const row of rows) {
+        expect((await plain.translate(row.src, enEs)).text).toBe(cli(row.src, 'eng-spa'));
+        expect((await plain.translate(row.tgt, esEn)).text).toBe(cli(row.tgt, 'spa-eng'));
+      }
+    } finally {
+      await plain.close();
+    }
   });
 
   it('reuses one persistent process per direction', async () => {
