@@ -4,7 +4,9 @@ import { initBackend } from '../../scripts/train/lib/backend.ts';
 import { ParamStore } from '../../scripts/train/lib/params.ts';
 import {
   attentionBias,
+  fuseAttentionWeights,
   NaiveTransformerBlock,
+  splitAttentionWeights,
   TransformerBlock,
 } from '../../scripts/train/lib/transformer.ts';
 
@@ -74,6 +76,32 @@ describe('Transformer block', () => {
     expect(Object.keys(grads)).toHaveLength(params.names().length);
     const crossKv = params.get('dec/cross/kv/kernel');
     expect(tf.max(tf.abs(grads[crossKv.name])).dataSync()[0]).toBeGreaterThan(0);
+    params.dispose();
+  });
+});
+
+describe('attention weight names for export', () => {
+  it('split → fuse round-trips and the split pieces are the q/k/v column blocks', () => {
+    const params = new ParamStore();
+    const block = new TransformerBlock(params, 'dec0', {
+      dModel: 8,
+      heads: 2,
+      ffnSize: 16,
+      cross: true,
+      seed: 5,
+    });
+    params.get('dec0/self/qkv/bias').assign(tf.randomNormal([24]));
+    const w = params.getWeights();
+    const split = splitAttentionWeights(w);
+    expect(split.has('dec0/self/qkv/kernel')).toBe(false);
+    expect(split.get('dec0/self/key/kernel')!.shape).toEqual([8, 8]);
+    expect(split.get('dec0/cross/value/bias')!.shape).toEqual([8]);
+    expect(split.get('dec0/self/attention_output/kernel')!.shape).toEqual([8, 8]);
+    const keyCols = tf.slice(block.qkv.kernel, [0, 8], [8, 8]).dataSync();
+    expect(Array.from(split.get('dec0/self/key/kernel')!.data)).toEqual(Array.from(keyCols));
+    const fused = fuseAttentionWeights(split, params);
+    for (const [name, v] of w) expect(Array.from(fused.get(name)!.data), name).toEqual(Array.from(v.data));
+    params.setWeights(fused);
     params.dispose();
   });
 });

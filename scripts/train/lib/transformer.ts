@@ -14,7 +14,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { type Activation, Dense, LayerNorm } from './layers.ts';
 import { matMul, transposeLast } from './ops.ts';
-import type { ParamStore } from './params.ts';
+import type { NamedWeight, ParamStore, WeightMap } from './params.ts';
 
 const NEG = -1e9;
 
@@ -201,4 +201,78 @@ export class NaiveTransformerBlock {
     this.ffn1.setWeights([fast.ffn1.kernel, fast.ffn1.bias!]);
     this.ffn2.setWeights([fast.ffn2.kernel, fast.ffn2.bias!]);
   }
+}
+
+/**
+ * Fused training layout → the exporter's attention names (scripts/export/layers/attention.ts):
+ * `<blk>/self/qkv/*` → `<blk>/self/{query,key,value}/*` and `<blk>/self/out/*` →
+ * `<blk>/self/attention_output/*`; `<blk>/cross/q/*` → `query`, `<blk>/cross/kv/*` →
+ * `key`/`value`, `<blk>/cross/out/*` → `attention_output`. Kernels stay 2-D [D, H·dh].
+ * Every other weight passes through unchanged.
+ */
+export function splitAttentionWeights(weights: WeightMap): WeightMap {
+  const out: WeightMap = new Map();
+  const cols = (w: NamedWeight, parts: number): NamedWeight[] => {
+    const rows = w.shape.length === 2 ? w.shape[0] : 1;
+    const n = w.shape[w.shape.length - 1] / parts;
+    return Array.from({ length: parts }, (_, p) => {
+      const data = new Float32Array(rows * n);
+      for (let r = 0; r < rows; r++)
+        data.set(w.data.subarray(r * n * parts + p * n, r * n * parts + (p + 1) * n), r * n);
+      return { data, shape: w.shape.length === 2 ? [rows, n] : [n] };
+    });
+  };
+  for (const [name, w] of weights) {
+    const m = /^(.*)\/(qkv|kv|q|out)\/(kernel|bias)$/.exec(name);
+    if (!m) {
+      out.set(name, w);
+      continue;
+    }
+    const [, base, kind, leaf] = m;
+    const names = {
+      qkv: ['query', 'key', 'value'],
+      kv: ['key', 'value'],
+      q: ['query'],
+      out: ['attention_output'],
+    }[kind as 'qkv' | 'kv' | 'q' | 'out'];
+    cols(w, names.length).forEach((part, i) => {
+      out.set(`${base}/${names[i]}/${leaf}`, part);
+    });
+  }
+  return out;
+}
+
+/** Inverse of splitAttentionWeights (ONNX import → ParamStore.setWeights). */
+export function fuseAttentionWeights(weights: WeightMap, params: ParamStore): WeightMap {
+  const out: WeightMap = new Map();
+  for (const name of params.names()) {
+    const direct = weights.get(name);
+    if (direct) {
+      out.set(name, direct);
+      continue;
+    }
+    const m = /^(.*)\/(qkv|kv|q|out)\/(kernel|bias)$/.exec(name);
+    if (!m) continue; // setWeights reports what is missing
+    const [, base, kind, leaf] = m;
+    const names = {
+      qkv: ['query', 'key', 'value'],
+      kv: ['key', 'value'],
+      q: ['query'],
+      out: ['attention_output'],
+    }[kind as 'qkv' | 'kv' | 'q' | 'out'];
+    const parts = names.map((n) => weights.get(`${base}/${n}/${leaf}`));
+    if (parts.some((p) => !p)) continue;
+    const target = params.get(name).shape;
+    const rows = target.length === 2 ? target[0] : 1;
+    const total = target[target.length - 1];
+    const data = new Float32Array(rows * total);
+    let off = 0;
+    for (const p of parts as NamedWeight[]) {
+      const n = p.data.length / rows;
+      for (let r = 0; r < rows; r++) data.set(p.data.subarray(r * n, (r + 1) * n), r * total + off);
+      off += n;
+    }
+    out.set(name, { data, shape: [...target] });
+  }
+  return out;
 }
