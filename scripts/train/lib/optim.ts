@@ -38,8 +38,11 @@ export class Optimizer {
     readonly config: OptimizerConfig,
   ) {
     for (const [name, v] of params.entries()) {
-      for (const slot of this.slotNames())
-        this.slots.set(`${name}/${slot}`, tf.variable(tf.zerosLike(v), false));
+      for (const slot of this.slotNames()) {
+        const zeros = tf.zerosLike(v);
+        this.slots.set(`${name}/${slot}`, tf.variable(zeros, false));
+        zeros.dispose(); // the variable keeps its own reference to the data
+      }
     }
   }
 
