@@ -6,6 +6,7 @@ import { wer } from '../../scripts/eval/metrics/wer.ts';
 import {
   hasPocketsphinx,
   parseContinuousOutput,
+  parseHypFile,
   parseSingleOutput,
   recognizeWithPocketsphinx,
 } from '../../scripts/eval/peers/pocketsphinx.ts';
@@ -41,6 +42,14 @@ describe('peer plumbing (no pocketsphinx needed)', () => {
     expect(parseSingleOutput('{"b":0.0,"d":1.2,"p":1,"t":"go forward ten meters","w":[]}\n')).toBe(
       'go forward ten meters',
     );
+  });
+
+  it('parses Sphinx hypothesis files', () => {
+    const hyps = parseHypFile('ten of clubs (cards/001 -3466)\nfive five (004)\n\n');
+    expect([...hyps]).toEqual([
+      ['cards/001', 'ten of clubs'],
+      ['004', 'five five'],
+    ]);
   });
 
   it('parses Sphinx transcription lines', () => {

@@ -6,16 +6,20 @@
  * skipped and counted.
  *
  *   tsx scripts/eval/peers/pocketsphinx-testdata.ts [--out data/real/pocketsphinx-testdata.jsonl]
- *       [--score] [--report reports/pocketsphinx-testdata.json]
- * --score also runs pocketsphinx on every file and prints its WER/CER (same normalization
- * as our own evaluation).
+ *       [--score [--per-file]] [--report reports/pocketsphinx-testdata.json]
+ * --score also runs pocketsphinx on every file (each file one utterance, one model load for
+ * all) and prints its WER/CER (same normalization as our own evaluation).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { scoreCorpus } from '../metrics/wer.ts';
-import { recognizeWithPocketsphinx, requirePocketsphinx } from './pocketsphinx.ts';
+import {
+  recognizeManyWithPocketsphinx,
+  recognizeWithPocketsphinx,
+  requirePocketsphinx,
+} from './pocketsphinx.ts';
 import { readWavInfo } from './wav-info.ts';
 
 export const TESTDATA_PACKAGE = 'pocketsphinx-testdata';
@@ -104,6 +108,13 @@ export function toJsonl(entries: readonly ManifestEntry[]): string {
   return entries.map((e) => JSON.stringify(e)).join('\n') + (entries.length ? '\n' : '');
 }
 
+/** One at a time: the box is shared and each pocketsphinx process loads its whole model. */
+async function sequential<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (const item of items) out.push(await fn(item));
+  return out;
+}
+
 function option(args: string[], name: string, fallback: string): string {
   const i = args.indexOf(name);
   return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
@@ -131,16 +142,21 @@ export async function main(args: string[]): Promise<void> {
   const perUtterance: { audio: string; ref: string; hyp: string }[] = [];
   let audioSec = 0;
   let elapsedMs = 0;
-  for (const e of scan.entries) {
-    const r = await recognizeWithPocketsphinx(e.audio_filepath, { cli });
+  const paths = scan.entries.map((e) => e.audio_filepath);
+  // --per-file: one process per file, letting pocketsphinx_continuous split at silences.
+  const results = args.includes('--per-file')
+    ? await sequential(paths, (p) => recognizeWithPocketsphinx(p, { cli }))
+    : await recognizeManyWithPocketsphinx(paths, { cli });
+  scan.entries.forEach((e, i) => {
+    const r = results[i];
     audioSec += r.durationSec;
     elapsedMs += r.elapsedMs;
     scored.push({ ref: e.text, hyp: r.text, groups: { set: e.set } });
     perUtterance.push({ audio: basename(e.audio_filepath), ref: e.text, hyp: r.text });
-  }
+  });
   const score = scoreCorpus(scored, 'en');
   const report = {
-    peer: `pocketsphinx (${cli.command}, en-us)`,
+    peer: `pocketsphinx en-us (${results[0]?.mode ?? cli.kind})`,
     manifest: out,
     ...score,
     rtf: elapsedMs / 1000 / audioSec,

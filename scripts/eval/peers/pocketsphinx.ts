@@ -1,13 +1,15 @@
 /**
  * Peer recognizer: Debian's pocketsphinx with its US-English model. Supports both command
  * lines Debian has shipped: pocketsphinx 5.x (`pocketsphinx single file.wav`, JSON out) and the
- * older 5prealpha (`pocketsphinx_continuous -infile file.wav`, one line per segment).
+ * older 5prealpha (`pocketsphinx_continuous -infile file.wav` / `pocketsphinx_batch`).
  * Input must be 16 kHz mono 16-bit PCM WAV, the rate the en-us model was trained at.
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { readWavInfo } from './wav-info.ts';
+import { readWavInfo, type WavInfo } from './wav-info.ts';
 
 const run = promisify(execFile);
 
@@ -15,6 +17,12 @@ export const POCKETSPHINX_INSTALL = 'sudo apt-get install pocketsphinx pocketsph
 
 /** Where pocketsphinx-en-us puts the acoustic model (both Debian versions). */
 const EN_US_MODEL_DIRS = ['/usr/share/pocketsphinx/model/en-us/en-us', '/usr/share/pocketsphinx/model/en-us'];
+/** The older package's model files, which pocketsphinx_batch needs named explicitly. */
+const LEGACY_MODEL = {
+  hmm: '/usr/share/pocketsphinx/model/en-us/en-us',
+  lm: '/usr/share/pocketsphinx/model/en-us/en-us.lm.bin',
+  dict: '/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict',
+};
 
 export interface PocketsphinxCli {
   kind: 'single' | 'continuous';
@@ -52,6 +60,10 @@ export function requirePocketsphinx(): PocketsphinxCli {
 
 export interface PocketsphinxResult {
   text: string;
+  /** How it ran: `single` (5.x), `batch` (pocketsphinx_batch, one utterance per file) or
+   * `continuous` (pocketsphinx_continuous, split into utterances at silences). */
+  mode: 'single' | 'batch' | 'continuous';
+  /** Wall time of the call (for several files: the batch's time split evenly). */
   elapsedMs: number;
   durationSec: number;
 }
@@ -77,10 +89,17 @@ export function parseContinuousOutput(stdout: string): string {
     .join(' ');
 }
 
-export async function recognizeWithPocketsphinx(
-  wavPath: string,
-  options: { cli?: PocketsphinxCli; timeoutMs?: number } = {},
-): Promise<PocketsphinxResult> {
+/** Parses a Sphinx hypothesis file: "words (uttid score)" per line → uttid → words. */
+export function parseHypFile(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const m = /^(.*)\((\S+)(?:\s+-?\d+)?\)\s*$/.exec(line.trim());
+    if (m) out.set(m[2], m[1].trim());
+  }
+  return out;
+}
+
+function checkWav(wavPath: string): WavInfo {
   const info = readWavInfo(wavPath);
   if (
     info.sampleRate !== 16000 ||
@@ -92,6 +111,14 @@ export async function recognizeWithPocketsphinx(
       `${wavPath}: pocketsphinx en-us needs 16 kHz mono 16-bit PCM, got ${info.sampleRate} Hz × ${info.channels} ch, ${info.bitsPerSample}-bit format ${info.audioFormat}`,
     );
   }
+  return info;
+}
+
+export async function recognizeWithPocketsphinx(
+  wavPath: string,
+  options: { cli?: PocketsphinxCli; timeoutMs?: number } = {},
+): Promise<PocketsphinxResult> {
+  const info = checkWav(wavPath);
   const cli = options.cli ?? requirePocketsphinx();
   const args = cli.kind === 'single' ? ['single', wavPath] : ['-infile', wavPath, '-logfn', '/dev/null'];
   const started = performance.now();
@@ -100,5 +127,63 @@ export async function recognizeWithPocketsphinx(
     maxBuffer: 16 * 1024 * 1024,
   });
   const text = cli.kind === 'single' ? parseSingleOutput(stdout) : parseContinuousOutput(stdout);
-  return { text, elapsedMs: performance.now() - started, durationSec: info.durationSec };
+  return { text, mode: cli.kind, elapsedMs: performance.now() - started, durationSec: info.durationSec };
+}
+
+/**
+ * Recognizes many files with one model load (the load, not decoding, dominates short files):
+ * `pocketsphinx single a.wav b.wav …` on 5.x, `pocketsphinx_batch` on the older package when
+ * every file has a plain 44-byte header, otherwise one process per file. Each file is decoded
+ * as one utterance. Results come back in input order.
+ */
+export async function recognizeManyWithPocketsphinx(
+  wavPaths: readonly string[],
+  options: { cli?: PocketsphinxCli; timeoutMs?: number } = {},
+): Promise<PocketsphinxResult[]> {
+  const infos = wavPaths.map(checkWav);
+  const cli = options.cli ?? requirePocketsphinx();
+  const timeout = options.timeoutMs ?? 60_000 + 20_000 * wavPaths.length;
+  const started = performance.now();
+  let texts: string[];
+  let mode: PocketsphinxResult['mode'] = cli.kind;
+  if (cli.kind === 'single') {
+    const { stdout } = await run(cli.command, ['single', ...wavPaths], {
+      timeout,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    texts = stdout
+      .split('\n')
+      .filter((l) => l.trim().startsWith('{'))
+      .map((l) => parseSingleOutput(l));
+    if (texts.length !== wavPaths.length) {
+      throw new Error(`pocketsphinx returned ${texts.length} results for ${wavPaths.length} files`);
+    }
+  } else if (onPath('pocketsphinx_batch') && infos.every((i) => i.dataOffset === 44)) {
+    texts = await runBatch(wavPaths, timeout);
+    mode = 'batch';
+  } else {
+    texts = [];
+    for (const p of wavPaths) texts.push((await recognizeWithPocketsphinx(p, { cli })).text);
+  }
+  const perFileMs = (performance.now() - started) / Math.max(1, wavPaths.length);
+  return texts.map((text, i) => ({ text, mode, elapsedMs: perFileMs, durationSec: infos[i].durationSec }));
+}
+
+async function runBatch(wavPaths: readonly string[], timeout: number): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'tolk-pocketsphinx-'));
+  try {
+    // Control-file entries are paths under -cepdir without the extension.
+    const ids = wavPaths.map((p) => p.replace(/^\/+/, '').replace(/\.wav$/i, ''));
+    writeFileSync(join(dir, 'files.ctl'), `${ids.join('\n')}\n`);
+    const args = [
+      ...['-adcin', 'yes', '-adchdr', '44', '-cepdir', '/', '-cepext', '.wav'],
+      ...['-ctl', join(dir, 'files.ctl'), '-hyp', join(dir, 'out.hyp'), '-logfn', '/dev/null'],
+      ...['-hmm', LEGACY_MODEL.hmm, '-lm', LEGACY_MODEL.lm, '-dict', LEGACY_MODEL.dict],
+    ];
+    await run('pocketsphinx_batch', args, { timeout, maxBuffer: 16 * 1024 * 1024 });
+    const hyps = parseHypFile(readFileSync(join(dir, 'out.hyp'), 'utf8'));
+    return ids.map((id) => hyps.get(id) ?? '');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

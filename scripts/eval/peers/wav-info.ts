@@ -8,6 +8,8 @@ export interface WavInfo {
   sampleRate: number;
   bitsPerSample: number;
   dataBytes: number;
+  /** Byte offset of the first sample (44 for a plain PCM header). */
+  dataOffset: number;
   durationSec: number;
 }
 
@@ -23,7 +25,7 @@ export function readWavInfo(path: string): WavInfo {
       throw new Error(`${path}: not a RIFF/WAVE file`);
     }
     let pos = 12;
-    let fmt: Omit<WavInfo, 'dataBytes' | 'durationSec'> | null = null;
+    let fmt: Omit<WavInfo, 'dataBytes' | 'dataOffset' | 'durationSec'> | null = null;
     const chunk = Buffer.alloc(8);
     for (;;) {
       if (readSync(fd, chunk, 0, 8, pos) < 8) throw new Error(`${path}: no data chunk`);
@@ -41,7 +43,7 @@ export function readWavInfo(path: string): WavInfo {
       } else if (id === 'data') {
         if (!fmt) throw new Error(`${path}: data chunk before fmt chunk`);
         const bytesPerSec = fmt.sampleRate * fmt.channels * (fmt.bitsPerSample / 8);
-        return { ...fmt, dataBytes: size, durationSec: size / bytesPerSec };
+        return { ...fmt, dataBytes: size, dataOffset: pos + 8, durationSec: size / bytesPerSec };
       }
       pos += 8 + size + (size % 2); // chunks are word-aligned
     }
