@@ -154,7 +154,17 @@ export function placeholderFor(index: number): string {
   return `${PLACEHOLDER_PREFIX}${a}${b}`;
 }
 
+/** One compiled pattern per term list: building it for thousands of terms costs more than matching. */
+const patterns = new WeakMap<readonly GlossaryTerm[], RegExp>();
+
 function termPattern(terms: readonly GlossaryTerm[]): RegExp {
+  let pattern = patterns.get(terms);
+  if (!pattern) patterns.set(terms, (pattern = compilePattern(terms)));
+  // Global regexes carry lastIndex; String.replace resets it, so sharing one is safe.
+  return pattern;
+}
+
+function compilePattern(terms: readonly GlossaryTerm[]): RegExp {
   const alternatives = [...terms]
     .sort((x, y) => y.source.length - x.source.length)
     .map((t) => t.source.split(/\s+/).map(escapeRegExp).join('\\s+'));

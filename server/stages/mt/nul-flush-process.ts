@@ -146,7 +146,12 @@ export class NulFlushProcess {
     this.stdoutChunks.push(chunk);
     if (!chunk.includes(0)) {
       // A reply is at most a few KB; megabytes without a NUL mean the framing is broken.
-      if (this.stdoutChunks.reduce((n, c) => n + c.length, 0) > MAX_REPLY_BYTES) this.onTimeout(child);
+      if (this.stdoutChunks.reduce((n, c) => n + c.length, 0) > MAX_REPLY_BYTES) {
+        this.killAndFail(
+          child,
+          this.error('engine_unavailable', `reply over ${MAX_REPLY_BYTES} bytes; restarted`),
+        );
+      }
       return;
     }
     let buf = Buffer.concat(this.stdoutChunks);
@@ -175,12 +180,17 @@ export class NulFlushProcess {
 
   private onTimeout(child: ChildProcess): void {
     this.timer = null;
+    this.killAndFail(child, this.error('timeout', `no reply within ${this.opts.timeoutMs} ms; restarted`));
+  }
+
+  /** Kills the process group, fails the request in flight, and starts a replacement. */
+  private killAndFail(child: ChildProcess, err: PipelineError): void {
+    this.clearTimer();
     const item = this.inFlight;
     this.inFlight = null;
     if (this.child === child) this.child = null;
     killGroup(child, 'SIGKILL');
-    if (item)
-      this.settle(item, this.error('timeout', `no reply within ${this.opts.timeoutMs} ms; restarted`));
+    if (item) this.settle(item, err);
     this.restart();
   }
 

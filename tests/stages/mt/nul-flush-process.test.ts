@@ -13,6 +13,10 @@ process.stdin.on('data', (d) => {
     buf = buf.slice(i + 1);
     if (req === 'hang') continue;
     if (req === 'die') process.exit(3);
+    if (req === 'flood') {
+      process.stdout.write('x'.repeat(5 * 1024 * 1024));
+      continue;
+    }
     if (req === 'double') { process.stdout.write('EXTRA\\0DOUBLE\\0'); continue; }
     if (req === 'slow') { setTimeout(() => process.stdout.write('SLOW\\0'), 150); continue; }
     process.stdout.write((req === 'pid' ? String(process.pid) : req.toUpperCase()) + '\\0');
@@ -110,6 +114,12 @@ describe('NulFlushProcess', () => {
     const [double, next] = await Promise.all([p.request('double'), p.request('next')]);
     expect(double).toBe('DOUBLE');
     expect(next).toBe('NEXT');
+  });
+
+  it('restarts a process that floods output without ever ending a reply', async () => {
+    const p = fake();
+    await expect(p.request('flood')).rejects.toThrow(/reply over/);
+    expect(await p.request('ok')).toBe('OK');
   });
 
   it('rejects pending work on close', async () => {
