@@ -30,6 +30,8 @@ export interface BeamSearchOptions {
   tokenMinLogProb?: number;
   /** Frames whose blank log-prob is at least this only extend blanks (and repeats). */
   blankSkipLogProb?: number;
+  /** Prefixes scoring this far (nats) below the frame's best are dropped even if the beam has room. */
+  beamPruneLogProb?: number;
   lm?: NgramLm;
   /** α: weight of the LM log-probability. */
   lmWeight?: number;
@@ -45,6 +47,7 @@ export const DEFAULT_BEAM_OPTIONS = {
   topK: 8,
   tokenMinLogProb: -10,
   blankSkipLogProb: Math.log(0.999),
+  beamPruneLogProb: -12,
   lmWeight: 0.5,
   wordBonus: 1.0,
   scoreEndOfSentence: true,
@@ -283,11 +286,12 @@ export class CtcPrefixBeamSearch {
       node.pnb = node.nextPnb;
       node.rank = score(node);
     }
-    // Keep the best beamWidth prefixes.
-    if (next.length > this.opts.beamWidth) {
-      next.sort((a, b) => b.rank - a.rank);
-      next.length = this.opts.beamWidth;
-    }
+    // Keep the best beamWidth prefixes, and none that are hopelessly behind the best.
+    next.sort((a, b) => b.rank - a.rank);
+    let keep = Math.min(next.length, this.opts.beamWidth);
+    const floor = next[0].rank + this.opts.beamPruneLogProb;
+    while (keep > 1 && next[keep - 1].rank < floor) keep--;
+    next.length = keep;
     for (const node of next) node.keptAt = t;
     this.beams = next;
     this.frameCount++;
