@@ -127,6 +127,23 @@ describe('CtcPrefixBeamSearch', () => {
     expect(unsure.confidence).toBeLessThan(r.confidence);
   });
 
+  it('decodes Spanish characters and exposes the best partial while streaming', () => {
+    const es = createVocabulary('es');
+    const rows: number[][] = [
+      [...Array(es.size)].map((_, i) => Math.log(i === 0 ? 0.9 : 0.1 / (es.size - 1))),
+    ];
+    for (const ch of 'año señor') {
+      const id = es.idOf.get(ch)!;
+      rows.push([...Array(es.size)].map((_, i) => Math.log(i === id ? 0.9 : 0.1 / (es.size - 1))));
+      rows.push(rows[0]);
+    }
+    const s = new CtcPrefixBeamSearch(es, { frameShiftMs: FRAME_MS });
+    s.push(matrix(rows.slice(0, 7)));
+    expect(s.bestText()).toBe('año');
+    s.push(matrix(rows.slice(7)));
+    expect(s.finalize().text).toBe('año señor');
+  });
+
   it('decodes an empty (all blank) input to empty text', () => {
     const r = beamDecode(matrix([row(vocab, { _: 0.99 }), row(vocab, { _: 0.99 })]), vocab, {
       frameShiftMs: FRAME_MS,
