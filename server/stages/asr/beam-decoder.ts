@@ -119,7 +119,9 @@ export class CtcPrefixBeamSearch {
     private readonly vocab: CharVocabulary,
     options: BeamSearchOptions,
   ) {
-    this.opts = { ...DEFAULT_BEAM_OPTIONS, ...options };
+    // An option passed as undefined keeps its default (callers spread partial configs).
+    const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+    this.opts = { ...DEFAULT_BEAM_OPTIONS, ...given } as typeof this.opts;
     if (this.opts.beamWidth < 1) throw new RangeError('beamWidth must be ≥ 1');
     this.candIds = new Int32Array(Math.max(1, this.opts.topK));
     this.candLps = new Float64Array(Math.max(1, this.opts.topK));

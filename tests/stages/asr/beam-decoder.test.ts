@@ -144,6 +144,16 @@ describe('CtcPrefixBeamSearch', () => {
     expect(s.finalize().text).toBe('año señor');
   });
 
+  it('keeps defaults for options passed as undefined', () => {
+    const r = beamDecode(matrix(peakyRows('ok', vocab)), vocab, {
+      frameShiftMs: FRAME_MS,
+      beamWidth: undefined,
+      lmWeight: undefined,
+    });
+    expect(r.text).toBe('ok');
+    expect(Number.isFinite(r.score)).toBe(true);
+  });
+
   it('decodes an empty (all blank) input to empty text', () => {
     const r = beamDecode(matrix([row(vocab, { _: 0.99 }), row(vocab, { _: 0.99 })]), vocab, {
       frameShiftMs: FRAME_MS,
