@@ -28,7 +28,7 @@ export interface NgramLmJson {
   smoothing: string;
   /** Index = word id; 0..2 are <unk>, <s>, </s>. */
   vocab: string[];
-  /** One table per order 1..N: flat ids (n per gram), log-probs and backoffs rounded to 1e-6. */
+  /** One table per order 1..N: flat ids (n per gram), log-probs and backoffs rounded to 1e-4 nats (far below what changes a decision). */
   orders: { n: number; ids: number[]; logProb: number[]; backoff: number[] }[];
 }
 
@@ -173,7 +173,7 @@ export class NgramLm {
   }
 
   toJSON(): NgramLmJson {
-    const round = (x: number) => Math.round(x * 1e6) / 1e6;
+    const round = (x: number) => Math.round(x * 1e4) / 1e4;
     return {
       format: 'tolk-ngram-lm',
       version: 1,
