@@ -57,11 +57,28 @@ export class LogMelFrameComputer {
   private readonly frame: Float64Array;
   private readonly spectrum: Float64Array;
   private readonly power: Float64Array;
+  // the filterbank flattened into typed arrays: one monomorphic loop, no per-band objects
+  private readonly melStart: Int32Array;
+  private readonly melEnd: Int32Array;
+  private readonly melWeights: Float64Array;
+  private readonly melOffset: Int32Array;
 
   constructor(cfg: LogMelConfig = LOG_MEL_CONFIG) {
     if (cfg.windowSamples > cfg.fftSize) throw new Error('window longer than FFT size');
     this.cfg = cfg;
     this.bands = createMelFilterbank(cfg);
+    this.melStart = Int32Array.from(this.bands, (b) => b.startBin);
+    this.melEnd = Int32Array.from(this.bands, (b) => b.startBin + b.weights.length);
+    // weights indexed by [band offset + bin]: offset = sum of earlier widths − startBin
+    const total = this.bands.reduce((a, b) => a + b.weights.length, 0);
+    this.melWeights = new Float64Array(total);
+    this.melOffset = new Int32Array(this.bands.length);
+    let o = 0;
+    this.bands.forEach((b, m) => {
+      this.melWeights.set(b.weights, o);
+      this.melOffset[m] = o - b.startBin;
+      o += b.weights.length;
+    });
     this.window = hannWindow(cfg.windowSamples);
     this.halfFft = new FFT(cfg.fftSize / 2);
     this.frame = new Float64Array(cfg.fftSize); // tail stays zero: zero-padding to fftSize
@@ -109,11 +126,11 @@ export class LogMelFrameComputer {
   computeFrame(samples: Float32Array, offset: number, out: Float32Array, outOffset: number): void {
     const power = this.powerSpectrum(samples, offset);
     const floor = this.cfg.logFloor;
-    const bands = this.bands;
-    for (let m = 0; m < bands.length; m++) {
-      const { startBin, weights } = bands[m];
+    const { melStart, melEnd, melWeights, melOffset } = this;
+    for (let m = 0; m < melStart.length; m++) {
+      const w0 = melOffset[m];
       let e = 0;
-      for (let j = 0; j < weights.length; j++) e += weights[j] * power[startBin + j];
+      for (let k = melStart[m]; k < melEnd[m]; k++) e += melWeights[w0 + k] * power[k];
       out[outOffset + m] = Math.log(Math.max(e, floor));
     }
   }

@@ -7,8 +7,8 @@ import { frame, type Template } from '../template.ts';
 const MEDICINES = pool('health-medicine', [
   noun('painkiller|painkillers|analgésico|analgésicos|m'),
   noun('aspirin|aspirins|aspirina|aspirinas|f'),
-  noun('ibuprofen||ibuprofeno|ibuprofenos|m'),
-  noun('paracetamol||paracetamol|paracetamoles|m'),
+  noun('ibuprofen tablet|ibuprofen tablets|pastilla de ibuprofeno|pastillas de ibuprofeno|f'),
+  noun('paracetamol tablet|paracetamol tablets|pastilla de paracetamol|pastillas de paracetamol|f'),
   noun('cough syrup|cough syrups|jarabe para la tos|jarabes para la tos|m'),
   noun('antibiotic|antibiotics|antibiótico|antibióticos|m'),
   noun('antihistamine|antihistamines|antihistamínico|antihistamínicos|m'),
