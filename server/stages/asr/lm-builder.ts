@@ -12,6 +12,12 @@ export interface LmBuildOptions {
   order?: number;
   /** When set, every line goes through the ASR normalization of that language first. */
   lang?: AsrLanguage;
+  /**
+   * Per order (index 0 = unigrams, ignored), n-grams seen fewer times than this are dropped
+   * unless a kept longer n-gram needs them as its context, e.g. [1, 1, 2] drops singleton
+   * trigrams. Backoff weights are then recomputed so every distribution still sums to 1.
+   */
+  minCounts?: number[];
 }
 
 /** Discounts D1, D2, D3+ for one order. */
@@ -157,6 +163,9 @@ export function buildNgramLm(lines: Iterable<string>, options: LmBuildOptions = 
     }
   }
 
+  if (options.minCounts?.some((c, i) => i > 0 && c > 1)) {
+    pruneByCount(tables, raw, options.minCounts, vocab);
+  }
   return new NgramLm(order, vocab, tables, 'modified-kneser-ney');
 }
 
@@ -169,4 +178,50 @@ export function buildNgramLmFile(textPath: string, outPath: string, options: LmB
 
 export function loadNgramLm(path: string): NgramLm {
   return NgramLm.fromJSON(JSON.parse(readFileSync(path, 'utf8')));
+}
+
+/**
+ * Drops rare n-grams (highest order first, keeping any that a kept longer n-gram uses as its
+ * context), then renormalizes each context's backoff as SRILM does:
+ * γ(h) = (1 − Σ_kept P(w|h)) / (1 − Σ_kept P_lower(w|h')), lowest order first because every
+ * γ depends on the already-pruned lower orders.
+ */
+function pruneByCount(
+  tables: Map<string, NgramEntry>[],
+  raw: Map<string, number>[],
+  minCounts: readonly number[],
+  vocab: readonly string[],
+): void {
+  const order = tables.length;
+  for (let n = order; n >= 2; n--) {
+    const min = minCounts[n - 1] ?? 1;
+    const neededContexts = new Set<string>();
+    if (n < order) for (const k of tables[n].keys()) neededContexts.add(k.slice(0, k.lastIndexOf(' ')));
+    if (min <= 1) continue;
+    for (const k of [...tables[n - 1].keys()]) {
+      if ((raw[n - 1].get(k) ?? 0) < min && !neededContexts.has(k)) tables[n - 1].delete(k);
+    }
+  }
+  for (let n = 2; n <= order; n++) {
+    const lower = new NgramLm(n - 1, vocab, tables.slice(0, n - 1));
+    const kept = new Map<string, { p: number; pLower: number }>();
+    for (const [k, e] of tables[n - 1]) {
+      const ids = k.split(' ').map(Number);
+      const ctx = k.slice(0, k.lastIndexOf(' '));
+      const acc = kept.get(ctx) ?? { p: 0, pLower: 0 };
+      acc.p += Math.exp(e.logProb);
+      acc.pLower += Math.exp(lower.logProbIds(ids.slice(1, -1), ids[ids.length - 1]));
+      kept.set(ctx, acc);
+    }
+    for (const [ctx, entry] of tables[n - 2]) {
+      const acc = kept.get(ctx);
+      if (!acc) {
+        entry.backoff = 0;
+        continue;
+      }
+      const num = Math.max(1 - acc.p, 1e-12);
+      const den = Math.max(1 - acc.pLower, 1e-12);
+      entry.backoff = Math.log(num / den);
+    }
+  }
 }

@@ -99,6 +99,22 @@ describe('n-gram LM (interpolated modified Kneser-Ney)', () => {
     expect(sumOverVocab(fromFile, ['a'])).toBeCloseTo(1, 4);
   });
 
+  it('prunes rare n-grams and stays normalized', () => {
+    const pruned = buildNgramLm(DOMAIN, { order: 3, minCounts: [1, 2, 2] });
+    const size = (m: NgramLm) => m.toJSON().orders.map((o) => o.logProb.length);
+    const [u, b, t] = size(pruned);
+    const [u0, b0, t0] = size(lm);
+    expect(u).toBe(u0);
+    expect(b).toBeLessThan(b0);
+    expect(t).toBeLessThan(t0);
+    for (const ctx of [[BOS], [BOS, 'i'], ['would', 'like'], ['a', 'room'], ['zebra', 'the'], []]) {
+      expect(sumOverVocab(pruned, ctx)).toBeCloseTo(1, 6);
+    }
+    // Kept n-grams still carry their context's n-gram: "i would like" was seen twice.
+    expect(pruned.entry(['i', 'would', 'like'].map((w) => pruned.wordId(w)))).toBeDefined();
+    expect(pruned.perplexity(DOMAIN)).toBeGreaterThan(lm.perplexity(DOMAIN));
+  });
+
   it('estimates discounts from count-of-counts and falls back when they are sparse', () => {
     const [d1, d2, d3] = estimateDiscounts([0, 100, 40, 20, 10]);
     expect(d1).toBeGreaterThan(0);
