@@ -9,7 +9,7 @@
  * last stdout line is that JSON object. Stock is slow, so it runs few steps.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../train/lib/backend.ts';
 import type { TrainModel } from '../train/lib/model.ts';
@@ -60,22 +60,30 @@ async function timeLstm(
   steps: number,
   batch: CtcSample[],
   log: (s: string) => void,
-): Promise<number> {
+): Promise<Timing> {
   const model = createLstmCtc(cfg);
   const dp = await DataParallel.start<CtcSample>(model, lstmCtcSpec(cfg), { threads });
   const opt = new Optimizer(model.params, { kind: 'adam' });
   const times: number[] = [];
+  const cpu: number[] = [];
   try {
     for (let i = 0; i <= steps; i++) {
       const t0 = performance.now();
+      const c0 = process.cpuUsage();
       const g = await dp.gradients(batch);
       const { grads } = clipByGlobalNorm(g.grads, 5);
       opt.apply(grads, 1e-3);
       for (const m of [g.grads, grads]) for (const t of m.values()) t.dispose();
       const s = (performance.now() - t0) / 1000;
-      if (i > 0) times.push(s);
+      const c = process.cpuUsage(c0);
+      const cs = (c.user + c.system) / 1e6;
+      if (i > 0) {
+        times.push(s);
+        cpu.push(cs);
+      }
+      const shares = g.shareMs.map((ms) => (ms / 1000).toFixed(2)).join('+');
       log(
-        `  ${cfg.recurrent} ×${threads} ${i === 0 ? 'warm-up' : `step ${i}`}: ${s.toFixed(2)} s (loss ${g.loss.toFixed(3)})`,
+        `  ${cfg.recurrent} ×${threads} ${i === 0 ? 'warm-up' : `step ${i}`}: ${s.toFixed(2)} s, CPU ${cs.toFixed(2)} s, shares ${shares} s (loss ${g.loss.toFixed(3)})`,
       );
     }
   } finally {
@@ -83,7 +91,17 @@ async function timeLstm(
     opt.dispose();
     model.params.dispose();
   }
-  return median(times);
+  return { wall: median(times), cpu: median(cpu) };
+}
+
+/**
+ * Wall seconds per step, and process CPU seconds per step (all threads). On this shared
+ * machine wall time depends on everyone else's load; CPU time much less so, and
+ * cpu / threads is what an otherwise idle machine would approach.
+ */
+interface Timing {
+  wall: number;
+  cpu: number;
 }
 
 async function timeTransformer(
@@ -136,14 +154,16 @@ export async function main(args: string[]): Promise<void> {
     `LSTM ${LAYERS}×${UNITS}, batch ${BATCH} × ${FRAMES} frames × ${FEATURES}, CTC over ${VOCAB}, Adam; ${cores} cores`,
   );
 
-  const stock1 = await timeLstm({ ...base, recurrent: 'stock' }, 1, stockSteps, batch, log);
-  const fast1 = await timeLstm({ ...base, recurrent: 'fast' }, 1, steps, batch, log);
-  const fastN = await timeLstm({ ...base, recurrent: 'fast' }, cores, steps, batch, log);
-  const stockN = args.includes('--stock-parallel')
+  const stock1t = await timeLstm({ ...base, recurrent: 'stock' }, 1, stockSteps, batch, log);
+  const fast1t = await timeLstm({ ...base, recurrent: 'fast' }, 1, steps, batch, log);
+  const fastNt = await timeLstm({ ...base, recurrent: 'fast' }, cores, steps, batch, log);
+  const stockNt = args.includes('--stock-parallel')
     ? await timeLstm({ ...base, recurrent: 'stock' }, cores, stockSteps, batch, log)
     : undefined;
   const trNaive = await timeTransformer('naive', steps, log);
   const trFast = await timeTransformer('fast', steps, log);
+  const [stock1, fast1, fastN, stockN] = [stock1t.wall, fast1t.wall, fastNt.wall, stockNt?.wall];
+  const load = loadavg();
 
   const result = {
     backend: `${backend.name}${backend.simd === undefined ? '' : backend.simd ? ' (SIMD)' : ' (no SIMD)'}`,
@@ -157,26 +177,36 @@ export async function main(args: string[]): Promise<void> {
     speedup_vs_stock: (stockN ?? stock1) / fastN,
     speedup_1core: stock1 / fast1,
     parallel_speedup: fast1 / fastN,
+    cpu_s_per_step: { stock_1core: stock1t.cpu, fast_1core: fast1t.cpu, fast_all_cores: fastNt.cpu },
+    // What an idle machine approaches: CPU work spread over the threads that did it.
+    fast_s_per_step_idle_estimate: fastNt.cpu / cores,
     transformer_naive_s_per_step: trNaive,
     transformer_fast_s_per_step: trFast,
     transformer_speedup: trNaive / trFast,
     steps: { fast: steps, stock: stockSteps },
-    load_average: (await import('node:os')).loadavg(),
+    load_average: load,
     date: new Date().toISOString(),
   };
   const table = formatTable([
     ['backend', result.backend],
-    ['stock tf.layers.lstm, 1 core', `${stock1.toFixed(2)} s/step`],
+    ['stock tf.layers.lstm, 1 core', `${stock1.toFixed(2)} s/step  (CPU ${stock1t.cpu.toFixed(2)} s)`],
     ...(stockN ? ([[`stock, ${cores} cores`, `${stockN.toFixed(2)} s/step`]] as [string, string][]) : []),
-    ['FastLstm, 1 core', `${fast1.toFixed(2)} s/step  (${(stock1 / fast1).toFixed(1)}× stock)`],
+    [
+      'FastLstm, 1 core',
+      `${fast1.toFixed(2)} s/step  (${(stock1 / fast1).toFixed(1)}× stock; CPU ${fast1t.cpu.toFixed(2)} s)`,
+    ],
     [
       `FastLstm, ${cores} cores`,
-      `${fastN.toFixed(2)} s/step  (${result.speedup_vs_stock.toFixed(1)}× stock)`,
+      `${fastN.toFixed(2)} s/step  (${result.speedup_vs_stock.toFixed(1)}× stock; CPU ${fastNt.cpu.toFixed(2)} s over ${cores} threads)`,
     ],
-    ['data-parallel speed-up', `${result.parallel_speedup.toFixed(2)}×`],
+    ['data-parallel speed-up (wall)', `${result.parallel_speedup.toFixed(2)}×`],
+    [
+      `FastLstm ${cores} cores, idle estimate`,
+      `${result.fast_s_per_step_idle_estimate.toFixed(2)} s/step (CPU / threads)`,
+    ],
     ['Transformer block naive', `${trNaive.toFixed(3)} s/step`],
     ['Transformer block fast', `${trFast.toFixed(3)} s/step  (${result.transformer_speedup.toFixed(1)}×)`],
-    ['load average (1/5/15 min)', result.load_average.map((l) => l.toFixed(1)).join(' ')],
+    ['load average (1/5/15 min)', `${load.map((l) => l.toFixed(1)).join(' ')} on ${cores} cores`],
   ]);
   console.log(table);
   mkdirSync('reports', { recursive: true });
