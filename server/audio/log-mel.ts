@@ -102,22 +102,37 @@ export class LogMelFrameComputer {
     for (let i = Math.max(0, avail); i < n; i++) frame[i] = 0;
     this.halfFft.transform(spectrum, frame);
     const half = this.cfg.fftSize / 2;
-    for (let k = 0; k <= half; k++) {
+    // X_k from the half-size transform Z: E = (Z_k + conj Z_{h−k})/2, O = (Z_k − conj Z_{h−k})/2i,
+    // X_k = E + W^k O. Bins k and h−k share E and O (conjugated), so both come from one pass.
+    for (const k of [0, half / 2, half]) {
       const a = k & (half - 1);
       const b = (half - k) & (half - 1);
-      const zr = spectrum[2 * a];
-      const zi = spectrum[2 * a + 1];
-      const cr = spectrum[2 * b];
-      const ci = -spectrum[2 * b + 1];
-      const er = 0.5 * (zr + cr);
-      const ei = 0.5 * (zi + ci);
-      const or = 0.5 * (zi - ci);
-      const oi = -0.5 * (zr - cr);
+      const er = 0.5 * (spectrum[2 * a] + spectrum[2 * b]);
+      const ei = 0.5 * (spectrum[2 * a + 1] - spectrum[2 * b + 1]);
+      const or = 0.5 * (spectrum[2 * a + 1] + spectrum[2 * b + 1]);
+      const oi = -0.5 * (spectrum[2 * a] - spectrum[2 * b]);
       const c = cosTable[k];
       const s = sinTable[k];
       const xr = er + c * or + s * oi;
       const xi = ei + c * oi - s * or;
       power[k] = xr * xr + xi * xi;
+    }
+    for (let k = 1; k < half / 2; k++) {
+      const j = half - k;
+      const zr = spectrum[2 * k];
+      const zi = spectrum[2 * k + 1];
+      const wr = spectrum[2 * j];
+      const wi = spectrum[2 * j + 1];
+      const er = 0.5 * (zr + wr);
+      const ei = 0.5 * (zi - wi);
+      const or = 0.5 * (zi + wi);
+      const oi = -0.5 * (zr - wr);
+      const c = cosTable[k];
+      const s = sinTable[k];
+      const A = c * or + s * oi;
+      const B = c * oi - s * or;
+      power[k] = (er + A) * (er + A) + (ei + B) * (ei + B);
+      power[j] = (er - A) * (er - A) + (B - ei) * (B - ei);
     }
     return power;
   }
