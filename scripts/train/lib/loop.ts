@@ -200,7 +200,9 @@ export async function trainLoop<S>(o: TrainLoopOptions<S>): Promise<TrainResult>
       if (o.evalEvery && step % o.evalEvery === 0) await runEval();
       if (step % ckEvery === 0 || step === end) save(lastDir);
     }
-    if (o.evaluate && (!o.evalEvery || step % o.evalEvery !== 0) && step === o.steps) await runEval();
+    // Final evaluation unless the last step just had one (or this run did no steps).
+    const evaluatedLast = o.evalEvery !== undefined && step % o.evalEvery === 0;
+    if (o.evaluate && step > startStep && step === o.steps && !evaluatedLast) await runEval();
   } finally {
     bar?.stop();
     await dp?.close();
