@@ -25,7 +25,7 @@ export async function main(args: string[]): Promise<void> {
     { out: 'out/train/synthetic-ctc', steps: 300, batchSize: 16, lr: 0.01, warmup: 20, evalEvery: 50 },
     { units: { type: 'string' }, layers: { type: 'string' }, dim: { type: 'string' } },
   );
-  await initBackend();
+  const backend = await initBackend();
   const dim = Number(a.rest.dim ?? 16);
   const vocab = 8;
   const cfg: LstmCtcConfig = {
@@ -39,7 +39,9 @@ export async function main(args: string[]): Promise<void> {
   const dev = all.slice(0, 64);
   const train = all.slice(64);
   const model = createLstmCtc(cfg);
-  const threads = a.threads || availableParallelism();
+  // Worker threads only pay off for single-threaded backends; libtensorflow uses all cores itself.
+  const singleThreaded = backend.name === 'wasm' || backend.name === 'cpu';
+  const threads = a.threads || (singleThreaded ? availableParallelism() : 1);
   const res = await trainLoop({
     model,
     spec: lstmCtcSpec(cfg),

@@ -25,7 +25,7 @@ export const COMMON_TRAIN_USAGE = `common training flags:
   --out DIR            checkpoints, log.jsonl, loss.html (default out/train/<model>)
   --resume             continue from DIR/last exactly (weights, optimizer, step, data order)
   --steps N            total optimizer steps          --batch N     samples per batch
-  --threads N          data-parallel threads (default: all cores)
+  --threads N          data-parallel threads (default: all cores on wasm/cpu, 1 on tfjs-node)
   --optimizer adam|sgd --lr X --momentum X --warmup N --decay constant|linear|cosine|inverse-sqrt
   --min-lr X           --clip X (global-norm clipping, default 5; 0 = off)
   --eval-every N       dev evaluation + best checkpoint every N steps
