@@ -84,8 +84,7 @@ export function lstmSequence(
     // Saved for backward, batch-major rows (b·T + t) so the final matMuls need no transpose.
     const gates = new Float32Array(B * T * G); // post-activation i,f,g,o
     const tanhCells = new Float32Array(B * T * U); // tanh(c_t), reused by backward
-    const hPrevAll = new Float32Array(B * T * U); // transposed [U, B·T] for dU = H_prevᵀ·dZ
-    const BT = B * T;
+    const hPrevAll = new Float32Array(B * T * U); // rows b·T+t; transposed in wasm for dU = H_prevᵀ·dZ
     const cPrevAll = new Float32Array(B * T * U);
     const out = new Float32Array(B * T * U);
     let h: Float32Array = h0t.dataSync().slice() as Float32Array;
@@ -117,7 +116,7 @@ export function lstmSequence(
           gates[xo + U + j] = fg;
           gates[xo + 2 * U + j] = gg;
           gates[xo + 3 * U + j] = og;
-          hPrevAll[j * BT + row] = h[so + j];
+          hPrevAll[ro + j] = h[so + j];
           cPrevAll[ro + j] = cp;
           tanhCells[ro + j] = tcn;
           out[ro + j] = hn;
@@ -176,7 +175,8 @@ export function lstmSequence(
       }
       rkT.dispose();
       const dZt = tf.tensor2d(dZ, [B * T, G]);
-      const hPrevT = tf.tensor2d(hPrevAll, [U, B * T]);
+      // Contiguous writes in the frame loop + one wasm transpose beat strided JS writes.
+      const hPrevT = tf.transpose(tf.tensor2d(hPrevAll, [B * T, U]));
       const dX =
         opts.inputGrad === false
           ? tf.zeros([B, T, I])
