@@ -8,7 +8,8 @@ import { epochPlan } from '../../scripts/train/lib/batching.ts';
 import { ctcGreedyDecode } from '../../scripts/train/lib/ctc.ts';
 import { trainLoop } from '../../scripts/train/lib/loop.ts';
 import { collateCtc, createLstmCtc, type LstmCtcConfig } from '../../scripts/train/lib/models/lstm-ctc.ts';
-import { clipByGlobalNorm, learningRate } from '../../scripts/train/lib/optim.ts';
+import { clipByGlobalNorm, learningRate, Optimizer } from '../../scripts/train/lib/optim.ts';
+import { ParamStore } from '../../scripts/train/lib/params.ts';
 import { syntheticCtc } from '../../scripts/train/lib/synthetic.ts';
 
 const dirs: string[] = [];
@@ -38,6 +39,36 @@ describe('optimizer pieces', () => {
     expect(c.get('a')!.dataSync()[0] / c.get('a')!.dataSync()[1]).toBeCloseTo(0.75, 5);
     const small = clipByGlobalNorm(new Map([['a', tf.tensor1d([0.3, 0.4])]]), 5);
     expect(small.grads.get('a')!.dataSync()[1]).toBeCloseTo(0.4, 6);
+  });
+
+  it('SGD with momentum and Adam follow their update rules; state round-trips', () => {
+    const params = new ParamStore();
+    params.add('w', tf.tensor1d([1, -2]));
+    const sgd = new Optimizer(params, { kind: 'sgd', momentum: 0.5 });
+    const g = new Map<string, tf.Tensor>([['w', tf.tensor1d([0.2, 0.4])]]);
+    sgd.apply(g, 0.1); // buf = g; w -= 0.1·g
+    sgd.apply(g, 0.1); // buf = 0.5·g + g; w -= 0.1·1.5·g
+    const w = params.get('w').dataSync();
+    expect(w[0]).toBeCloseTo(1 - 0.1 * 0.2 * 2.5, 6);
+    expect(w[1]).toBeCloseTo(-2 - 0.1 * 0.4 * 2.5, 6);
+    const adamParams = new ParamStore();
+    adamParams.add('w', tf.tensor1d([1, 1]));
+    const adam = new Optimizer(adamParams, { kind: 'adam' });
+    adam.apply(new Map([['w', tf.tensor1d([3, -0.01])]]), 0.01);
+    // First bias-corrected Adam step moves every weight by ≈ lr·sign(g).
+    const a = adamParams.get('w').dataSync();
+    expect(a[0]).toBeCloseTo(0.99, 4);
+    expect(a[1]).toBeCloseTo(1.01, 4);
+    const state = adam.getState();
+    const copy = new Optimizer(adamParams, { kind: 'adam' });
+    copy.setState(state);
+    expect(copy.getState().updates).toBe(1);
+    expect(Array.from(copy.getState().slots.get('w/v')!.data)).toEqual(
+      Array.from(state.slots.get('w/v')!.data),
+    );
+    for (const o of [sgd, adam, copy]) o.dispose();
+    params.dispose();
+    adamParams.dispose();
   });
 
   it('warm-up rises linearly to the peak, then decays to minLr', () => {
