@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +9,7 @@ import { buildCorpus } from '../../scripts/data/build.ts';
 import { readManifest } from '../../scripts/data/lib/manifest.ts';
 import { readPcm16Wav } from '../../scripts/data/lib/pcm16-wav.ts';
 import { missingTools } from '../../scripts/data/lib/tools.ts';
+import { voiceCatalog } from '../../scripts/data/synth/voices.ts';
 
 // Synthesis needs the Debian tools; on a fresh machine this suite is skipped (the pure-JS parts
 // of the pipeline are covered by the other tests in this folder).
@@ -74,4 +76,26 @@ describe.skipIf(!haveTools)('corpus build (needs espeak-ng, flite, festival, sox
     expect(report.utterances.en.train).toBe(5);
     expect(Object.keys(report.bySnr['en/train']).length).toBeGreaterThan(0);
   }, 300_000);
+
+  it('every espeak-ng voice+variant in the catalog exists (espeak-ng silently falls back otherwise)', () => {
+    const say = (v: string) =>
+      createHash('md5')
+        .update(execFileSync('espeak-ng', ['-v', v, '--stdout', 'hello there']))
+        .digest('hex');
+    // an unknown variant sounds like the plain voice, which equals one of the real variants
+    // (m1 is the default), so all variants of one base voice must sound different
+    const byBase = new Map<string, Set<string>>();
+    const espeak = voiceCatalog().filter((v) => v.generator === 'espeak-ng');
+    for (const v of espeak) {
+      const [base] = v.voice.split('+');
+      const hashes = byBase.get(base) ?? new Set<string>();
+      hashes.add(say(v.voice));
+      byBase.set(base, hashes);
+    }
+    for (const [base, hashes] of byBase) {
+      expect(hashes.size, base).toBe(espeak.filter((v) => v.voice.startsWith(`${base}+`)).length);
+    }
+    // and the accents differ from each other
+    expect(new Set([...byBase.keys()].map(say)).size).toBe(byBase.size);
+  }, 120_000);
 });

@@ -77,14 +77,15 @@ const VARIANTS: [string, 'm' | 'f', Split][] = [
   ['aunty', 'f', 'test'],
   ['Andrea', 'f', 'test'],
   ['Lee', 'm', 'test'],
-  ['caleb', 'm', 'test'],
+  ['zac', 'm', 'test'],
   ['anika', 'f', 'test'],
   ['Mario', 'm', 'test'],
 ];
 
 const EN_ACCENTS: [string, string, Split][] = [
   ['en-us', 'us', 'train'],
-  ['en-gb', 'gb', 'train'],
+  // plain "en" is espeak-ng's British English; the "en-gb" alias ignores +variants
+  ['en', 'gb', 'train'],
   ['en-gb-x-rp', 'gb-rp', 'train'],
   ['en-gb-scotland', 'scottish', 'train'],
   ['en-gb-x-gbclan', 'lancashire', 'train'],
