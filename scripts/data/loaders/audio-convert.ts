@@ -1,11 +1,13 @@
 /**
  * Brings any input audio to 16 kHz mono 16-bit WAV. sox handles every format (flac, mp3 with
- * libsox-fmt-all, wav); without sox, WAV input is decoded and resampled in pure JS (wavefile's
- * sinc resampler), so WAV-based data sets import on a machine without Debian packages.
+ * libsox-fmt-all, wav); without sox, WAV input is decoded and resampled in pure JS (the server's
+ * wav-io and polyphase sinc resampler), so WAV-based data sets import without Debian packages.
  */
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import wavefile from 'wavefile';
+import { resample } from '../../../server/audio/resample.ts';
+import { readWavSync } from '../../../server/audio/wav-io.ts';
 import { run } from '../lib/exec.ts';
 import { writePcm16WavAtomic } from '../lib/pcm16-wav.ts';
 import { hasTool } from '../lib/tools.ts';
@@ -34,18 +36,10 @@ export function isTargetWav(path: string): boolean {
   }
 }
 
-/** Pure-JS WAV → mono float at 16 kHz. */
+/** Pure-JS WAV → mono float at 16 kHz, with the server's own WAV reader and resampler. */
 export function decodeWavTo16kMono(path: string): Float32Array {
-  const wav = new wavefile.WaveFile(readFileSync(path));
-  const rate = (wav.fmt as { sampleRate: number }).sampleRate;
-  wav.toBitDepth('32f');
-  if (rate !== TARGET_RATE) wav.toSampleRate(TARGET_RATE, { method: 'sinc' });
-  const channels = (wav.fmt as { numChannels: number }).numChannels;
-  const raw = wav.getSamples(false, Float64Array) as unknown as Float64Array | Float64Array[];
-  const perChannel = channels > 1 ? (raw as Float64Array[]) : [raw as Float64Array];
-  const out = new Float32Array(perChannel[0].length);
-  for (const ch of perChannel) for (let i = 0; i < out.length; i++) out[i] += ch[i] / perChannel.length;
-  return out;
+  const wav = readWavSync(path);
+  return wav.sampleRate === TARGET_RATE ? wav.samples : resample(wav.samples, wav.sampleRate, TARGET_RATE);
 }
 
 export interface ConvertOptions {
