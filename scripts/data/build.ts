@@ -175,5 +175,11 @@ export async function buildCorpus(opts: BuildOptions) {
 }
 
 export async function main(args: string[]): Promise<void> {
-  await buildCorpus(parseArgs(args));
+  try {
+    await buildCorpus(parseArgs(args));
+  } catch (error) {
+    // usage and missing-tool errors carry their own instructions; no stack needed
+    console.error((error as Error).message);
+    process.exitCode = 1;
+  }
 }

@@ -24,13 +24,21 @@ export async function main(args: string[]): Promise<void> {
     return i >= 0 ? args[i + 1] : undefined;
   };
   const out = get('out');
-  if (!kind || !root || !out) throw new Error(USAGE);
+  if (!kind || !root || !out) {
+    console.error(USAGE);
+    process.exitCode = 2;
+    return;
+  }
   const lang = get('lang');
   let load: LoadResult;
   if (kind === 'librispeech') load = loadLibriSpeech(root, lang ?? 'en');
   else if (kind === 'commonvoice') load = loadCommonVoice(root, { tsv: get('tsv'), lang });
   else if (kind === 'folder') load = loadFolder(root, lang);
-  else throw new Error(USAGE);
+  else {
+    console.error(USAGE);
+    process.exitCode = 2;
+    return;
+  }
 
   const needsSox = load.candidates.some((c) => !/\.wav$/i.test(c.source));
   if (needsSox && !hasTool('sox')) {
