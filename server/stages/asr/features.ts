@@ -1,0 +1,114 @@
+/**
+ * The recognizer's input features, shared by training and serving so both see the same numbers:
+ * 16 kHz audio → 80-band log-mel (25 ms / 10 ms) → causal mean/variance normalization seeded
+ * with the training set's global stats (reset per utterance) → stacking of `stack` consecutive
+ * frames into one (×4 subsampling: 40 ms per acoustic frame, 320 values).
+ *
+ * `AsrFeatureStream` is the streaming form; `asrFeatures` runs the same code on a whole
+ * utterance, so streaming output equals batch output frame for frame.
+ */
+import { LOG_MEL_CONFIG, StreamingLogMel } from '../../audio/log-mel.ts';
+import { CausalNormalizer, type MelStats } from '../../audio/mel-normalize.ts';
+
+export interface AsrFeatureConfig {
+  numMelBins: number;
+  hopMs: number;
+  /** Log-mel frames stacked into one acoustic frame. */
+  stack: number;
+  /** Pseudo-frames the global prior is worth in the causal normalizer. */
+  priorFrames: number;
+  /** Global per-band stats of the training set (JSON-friendly arrays). */
+  mean: number[];
+  variance: number[];
+}
+
+export const DEFAULT_STACK = 4;
+export const DEFAULT_PRIOR_FRAMES = 100;
+
+export function acousticFrameMs(cfg: AsrFeatureConfig): number {
+  return cfg.hopMs * cfg.stack;
+}
+
+export function stackedDim(cfg: AsrFeatureConfig): number {
+  return cfg.numMelBins * cfg.stack;
+}
+
+function statsOf(cfg: AsrFeatureConfig): MelStats {
+  return { mean: Float64Array.from(cfg.mean), variance: Float64Array.from(cfg.variance), frames: 0 };
+}
+
+/** Streaming featurizer for one utterance at a time: push 16 kHz samples, get stacked frames. */
+export class AsrFeatureStream {
+  private readonly mel = new StreamingLogMel(LOG_MEL_CONFIG);
+  private readonly normalizer: CausalNormalizer;
+  /** Normalized log-mel frames not yet stacked (fewer than `stack`). */
+  private pending: Float32Array;
+  private pendingFrames = 0;
+
+  constructor(private readonly cfg: AsrFeatureConfig) {
+    if (cfg.numMelBins !== LOG_MEL_CONFIG.numMelBins) {
+      throw new Error(
+        `feature config wants ${cfg.numMelBins} mel bins, log-mel gives ${LOG_MEL_CONFIG.numMelBins}`,
+      );
+    }
+    this.normalizer = new CausalNormalizer(statsOf(cfg), cfg.priorFrames);
+    this.pending = new Float32Array(cfg.numMelBins * cfg.stack);
+  }
+
+  /** Returns row-major [frames, numMelBins·stack] for every acoustic frame that became complete. */
+  push(samples: Float32Array): { data: Float32Array; frames: number } {
+    return this.stackFrames(this.mel.push(samples).data);
+  }
+
+  /** Ends the utterance: pads the last log-mel frames (zero audio) and drops a partial stack. */
+  flush(): { data: Float32Array; frames: number } {
+    const out = this.stackFrames(this.mel.flush().data);
+    this.reset();
+    return out;
+  }
+
+  reset(): void {
+    this.mel.reset();
+    this.normalizer.reset();
+    this.pendingFrames = 0;
+  }
+
+  private stackFrames(melData: Float32Array): { data: Float32Array; frames: number } {
+    const bins = this.cfg.numMelBins;
+    const stack = this.cfg.stack;
+    this.normalizer.apply(melData);
+    const melFrames = melData.length / bins;
+    const frames = Math.floor((this.pendingFrames + melFrames) / stack);
+    const data = new Float32Array(frames * bins * stack);
+    // The pending frames and the new ones form one contiguous frame-major run: copy it through.
+    let written = 0;
+    const total = frames * stack;
+    const fromPending = Math.min(this.pendingFrames, total);
+    data.set(this.pending.subarray(0, fromPending * bins), 0);
+    written = fromPending;
+    const fromNew = total - written;
+    data.set(melData.subarray(0, fromNew * bins), written * bins);
+    // Keep what is left over for the next stack.
+    const leftoverPending = this.pendingFrames - fromPending;
+    const leftover = new Float32Array((leftoverPending + melFrames - fromNew) * bins);
+    leftover.set(this.pending.subarray(fromPending * bins, this.pendingFrames * bins), 0);
+    leftover.set(melData.subarray(fromNew * bins), leftoverPending * bins);
+    this.pending.set(leftover, 0);
+    this.pendingFrames = leftover.length / bins;
+    return { data, frames };
+  }
+}
+
+/** Whole-utterance features: exactly what AsrFeatureStream gives for the same audio. */
+export function asrFeatures(
+  samples: Float32Array,
+  cfg: AsrFeatureConfig,
+): { data: Float32Array; frames: number } {
+  const stream = new AsrFeatureStream(cfg);
+  const head = stream.push(samples);
+  const tail = stream.flush();
+  const data = new Float32Array(head.data.length + tail.data.length);
+  data.set(head.data, 0);
+  data.set(tail.data, head.data.length);
+  return { data, frames: head.frames + tail.frames };
+}
