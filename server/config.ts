@@ -15,6 +15,7 @@ const list = z
       .map((x) => x.trim())
       .filter(Boolean),
   );
+const numFrom = (def: number, min: number, max: number) => z.coerce.number().min(min).max(max).default(def);
 const bool = (def: boolean) =>
   z
     .enum(['1', '0', 'true', 'false', 'yes', 'no'])
@@ -46,6 +47,18 @@ const envSchema = z.object({
   TOLK_ORT_PROVIDERS: list.transform((l) => (l.length ? l : ['cpu'])),
   TOLK_ORT_INTRA_THREADS: intFrom(1, 0, 256),
   TOLK_SHUTDOWN_GRACE_MS: intFrom(5000, 0, 120_000),
+  TOLK_ASR_BEAM_WIDTH: intFrom(8, 1, 256),
+  TOLK_ASR_LM_WEIGHT: numFrom(0.5, 0, 10),
+  TOLK_ASR_TIMEOUT_MS: intFrom(5000, 100, 120_000),
+  TOLK_ASR_MAX_BACKLOG_MS: intFrom(2000, 100, 60_000),
+  TOLK_MT_MIN_CONFIDENCE: numFrom(0.5, 0, 1),
+  TOLK_MT_MAX_OOV_RATE: numFrom(0.3, 0, 1),
+  TOLK_MT_MAX_CHARS: intFrom(2000, 1, 100_000),
+  TOLK_MT_PRIMARY_TIMEOUT_MS: intFrom(2000, 10, 120_000),
+  TOLK_MT_FALLBACK_TIMEOUT_MS: intFrom(5000, 10, 120_000),
+  TOLK_MT_GLOSSARY_FILE: z.string().optional(),
+  TOLK_TTS_TIMEOUT_MS: intFrom(5000, 100, 120_000),
+  TOLK_BARGE_IN: bool(true),
 });
 
 export interface Config {
@@ -75,6 +88,34 @@ export interface Config {
   };
   models: { dir: string; executionProviders: string[]; intraOpThreads: number };
   shutdownGraceMs: number;
+  asr: {
+    /** Prefixes kept by the final beam search. */
+    beamWidth: number;
+    /** α, weight of the domain LM in the final beam search. */
+    lmWeight: number;
+    /** Longest one recognizer call (a chunk or the final) may take before the segment fails. */
+    timeoutMs: number;
+    /**
+     * Utterance audio waiting for the recognizer. Above it the session stops taking audio off
+     * its input queue (which then backpressures the socket) until ASR catches up.
+     */
+    maxBacklogMs: number;
+  };
+  mt: {
+    minConfidence: number;
+    maxOovRate: number;
+    maxChars: number;
+    primaryTimeoutMs: number;
+    fallbackTimeoutMs: number;
+    /** Per-deployment glossary (JSON, docs/mt.md); unset = none. */
+    glossaryFile?: string;
+  };
+  tts: {
+    /** Longest wait for the next synthesized chunk before the segment's speech fails. */
+    timeoutMs: number;
+  };
+  /** A new speech_start while translated speech still plays sends `clear` and stops it. */
+  bargeIn: boolean;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -110,5 +151,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       intraOpThreads: e.TOLK_ORT_INTRA_THREADS,
     },
     shutdownGraceMs: e.TOLK_SHUTDOWN_GRACE_MS,
+    asr: {
+      beamWidth: e.TOLK_ASR_BEAM_WIDTH,
+      lmWeight: e.TOLK_ASR_LM_WEIGHT,
+      timeoutMs: e.TOLK_ASR_TIMEOUT_MS,
+      maxBacklogMs: e.TOLK_ASR_MAX_BACKLOG_MS,
+    },
+    mt: {
+      minConfidence: e.TOLK_MT_MIN_CONFIDENCE,
+      maxOovRate: e.TOLK_MT_MAX_OOV_RATE,
+      maxChars: e.TOLK_MT_MAX_CHARS,
+      primaryTimeoutMs: e.TOLK_MT_PRIMARY_TIMEOUT_MS,
+      fallbackTimeoutMs: e.TOLK_MT_FALLBACK_TIMEOUT_MS,
+      ...(e.TOLK_MT_GLOSSARY_FILE ? { glossaryFile: e.TOLK_MT_GLOSSARY_FILE } : {}),
+    },
+    tts: { timeoutMs: e.TOLK_TTS_TIMEOUT_MS },
+    bargeIn: e.TOLK_BARGE_IN,
   };
 }

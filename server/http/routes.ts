@@ -12,7 +12,12 @@ import { STREAM_PATH } from '../transport/stream-endpoint.ts';
 export interface HttpAppOptions {
   registry: ModelRegistry;
   metrics: Metrics;
-  stages: Stage[];
+  /** Stages this server can run (a function when they change as engines load). */
+  stages: Stage[] | (() => Stage[]);
+  /** False while engines are still loading (default: always loaded). */
+  enginesReady?: () => boolean;
+  /** What each stage loaded, for /v1/models. */
+  engineSummary?: () => EngineSummary | undefined;
   isShuttingDown: () => boolean;
   activeSessions: () => number;
   /** Demo page file; read on each request so edits show without a restart. */
@@ -21,8 +26,17 @@ export interface HttpAppOptions {
 
 const DEFAULT_DEMO_PAGE = new URL('../../client/browser/index.html', import.meta.url);
 
+export interface EngineSummary {
+  asr: string[];
+  mt: { source: string; target: string }[];
+  tts: string[];
+  notes: string[];
+}
+
 export function createHttpApp(options: HttpAppOptions): Hono {
   const { registry, metrics } = options;
+  const stages = () => (typeof options.stages === 'function' ? options.stages() : options.stages);
+  const enginesReady = options.enginesReady ?? (() => true);
   const app = new Hono();
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
@@ -30,11 +44,13 @@ export function createHttpApp(options: HttpAppOptions): Hono {
   app.get('/readyz', (c) => {
     const snapshot = registry.snapshot();
     const shuttingDown = options.isShuttingDown();
-    const ready = registry.ready && !shuttingDown;
+    const ready = registry.ready && enginesReady() && !shuttingDown;
     return c.json(
       {
         status: ready ? 'ready' : 'not_ready',
         models: snapshot.state,
+        engines: enginesReady() ? 'loaded' : 'loading',
+        stages: stages(),
         shuttingDown,
         activeSessions: options.activeSessions(),
         ...(snapshot.error ? { error: snapshot.error } : {}),
@@ -50,10 +66,12 @@ export function createHttpApp(options: HttpAppOptions): Hono {
 
   app.get('/v1/models', (c) => {
     const snapshot = registry.snapshot();
+    const engines = options.engineSummary?.();
     return c.json({
       protocol: PROTOCOL_VERSION,
       state: snapshot.state,
-      stages: options.stages,
+      stages: stages(),
+      ...(engines ? { engines } : {}),
       models: snapshot.models.map(({ dir: _dir, ...m }) => m),
       invalid: snapshot.invalid.map(({ dir: _dir, ...m }) => m),
     });

@@ -47,11 +47,21 @@ export const startMessage = z.object({
 });
 export type StartMessage = z.infer<typeof startMessage>;
 
+export const MAX_GLOSSARY_TERMS = 500;
+
 export const configMessage = z.object({
   type: z.literal('config'),
-  /** Domain words to bias recognition towards (used by the ASR stage once it exists). */
+  /** Domain words to bias recognition towards; they apply from the next utterance. */
   hotwords: z.array(z.string().min(1).max(64)).max(500).optional(),
-  /** TTS voice id (used by the TTS stage once it exists). */
+  /**
+   * Session terms for MT, source term → forced target term, for the session's source → target
+   * pair (layered over the deployment's glossary; see docs/mt.md).
+   */
+  glossary: z
+    .record(z.string().trim().min(1).max(200), z.string().trim().min(1).max(200))
+    .refine((g) => Object.keys(g).length <= MAX_GLOSSARY_TERMS, `at most ${MAX_GLOSSARY_TERMS} terms`)
+    .optional(),
+  /** TTS voice id (used by the TTS stage once a voice model exists). */
   voice: z.string().min(1).max(64).optional(),
 });
 export type ConfigMessage = z.infer<typeof configMessage>;
@@ -83,6 +93,8 @@ export const readyMessage = z.object({
   returnDenoised: z.boolean(),
   model: z.string().optional(),
   room: z.string().optional(),
+  /** Stages this server has but this session cannot run (e.g. no ASR model for `source`), and why. */
+  unavailable: z.array(z.object({ stage: z.enum(STAGES), code: z.string(), message: z.string() })).optional(),
   limits: z.object({
     maxFrameBytes: z.number().int(),
     maxSessionMs: z.number().int(),
@@ -109,6 +121,12 @@ export const transcriptMessage = z.object({
   final: z.boolean(),
   startMs: streamMs,
   endMs: streamMs,
+  /** Final transcripts only: word timings (stream ms) and per-word confidence in 0..1. */
+  words: z
+    .array(z.object({ word: z.string(), startMs: streamMs, endMs: streamMs, confidence: z.number() }))
+    .optional(),
+  /** Final transcripts only: utterance confidence in 0..1. */
+  confidence: z.number().optional(),
 });
 
 export const translationMessage = z.object({
@@ -117,6 +135,12 @@ export const translationMessage = z.object({
   text: z.string(),
   source: z.string(),
   target: z.string(),
+  /** MT engine that produced `text` (`neural` or `apertium`). */
+  engine: z.string().optional(),
+  /** Present when the fallback engine answered instead of the primary, with the reason. */
+  fallback: z.object({ reason: z.string(), detail: z.string().optional() }).optional(),
+  /** Engine confidence in 0..1, when the engine reports one. */
+  confidence: z.number().optional(),
 });
 
 export const audioStartMessage = z.object({
@@ -141,6 +165,8 @@ export const audioEndMessage = z.object({
 export const clearMessage = z.object({
   type: z.literal('clear'),
   stream: z.enum(['denoised', 'speech']),
+  /** Segment whose speech audio is to be dropped (barge-in). */
+  segmentId: z.number().int().optional(),
 });
 
 export const segmentMetricsMessage = z.object({
@@ -148,10 +174,16 @@ export const segmentMetricsMessage = z.object({
   segmentId: z.number().int(),
   startMs: streamMs,
   endMs: streamMs,
-  /** Wall time spent in each stage for this segment, ms. */
+  /** Wall time spent in each stage for this segment, ms (frontend, asr, mt, tts: those that ran). */
   stageMs: z.record(z.string(), z.number().nonnegative()),
   /** Wall time from the segment's last audio frame arriving to speech_end being sent, ms. */
   endpointLatencyMs: z.number().nonnegative(),
+  /** Wall time from speech_end to the final transcript being sent, ms (ASR ran). */
+  transcriptLatencyMs: z.number().nonnegative().optional(),
+  /** Wall time from speech_end to the translation being sent, ms (MT ran). */
+  translationLatencyMs: z.number().nonnegative().optional(),
+  /** Wall time from speech_end to the first binary speech frame being sent, ms (TTS ran). */
+  firstAudioLatencyMs: z.number().nonnegative().optional(),
 });
 
 const errorCodeSchema = z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]);
@@ -162,6 +194,8 @@ export const errorMessage = z.object({
   message: z.string(),
   recoverable: z.boolean(),
   stage: z.string().optional(),
+  /** Set when the error concerns one segment (its ASR, MT or TTS failed). */
+  segmentId: z.number().int().optional(),
 });
 
 export const END_REASONS = [

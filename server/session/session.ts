@@ -1,7 +1,8 @@
 /**
  * One streaming session: the protocol state machine for one connection. It owns its stages
- * (today the audio front-end), its audio queue and its timers, and disposes all of them when it
- * ends. It never touches the socket directly: the transport hands it a SessionSink.
+ * (the audio front-end and the translation pipeline: ASR → MT → TTS), its audio queue and its
+ * timers, and disposes all of them when it ends. It never touches the socket directly: the
+ * transport hands it a SessionSink.
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -23,11 +24,12 @@ import {
   MAX_SAMPLE_RATE,
   MIN_SAMPLE_RATE,
   type ServerMessage,
-  type Stage,
   type StartMessage,
 } from '../protocol/messages.ts';
 import type { AudioFrontend, FrontendEvent, FrontendOptions } from '../stages/frontend/types.ts';
 import { AudioQueue, type QueuedAudio } from './audio-queue.ts';
+import { SessionPipeline } from './pipeline.ts';
+import type { PipelineEngines } from './pipeline-types.ts';
 
 /** What a session needs from its connection. */
 export interface SessionSink {
@@ -48,8 +50,8 @@ export interface SessionDeps {
   logger: Logger;
   registry: ModelRegistry;
   createFrontend: CreateFrontend;
-  /** Stages this server can run; reported in `ready`. */
-  stages: Stage[];
+  /** The server's loaded engines; resolves once start-up loading has finished. */
+  engines: () => Promise<PipelineEngines>;
 }
 
 type State = 'awaiting_start' | 'starting' | 'streaming' | 'stopping' | 'ended';
@@ -61,6 +63,7 @@ interface Stream {
   sampleRate: number;
   encoding: Encoding;
   frontend?: AudioFrontend;
+  pipeline?: SessionPipeline;
   queue: AudioQueue;
   /** Samples handed to the front-end so far (stream time). */
   processedSamples: number;
@@ -89,6 +92,9 @@ export class Session {
   private draining = false;
   /** Set while end() flushes, so nested failures cannot end the session twice. */
   private ending = false;
+  /** The front-end has been flushed (stop waits for the pipeline after this). */
+  private flushed = false;
+  private finishingStop = false;
   private sessionConfig: Omit<ConfigMessage, 'type'> = {};
   private readonly log: Logger;
   private endedResolve!: () => void;
@@ -114,7 +120,7 @@ export class Session {
     return this.state === 'ended';
   }
 
-  /** Client configuration from `config` messages (hotwords, voice) for the ASR/TTS stages. */
+  /** Client configuration from `config` messages (hotwords, glossary, voice). */
   get options(): Readonly<Omit<ConfigMessage, 'type'>> {
     return this.sessionConfig;
   }
@@ -260,31 +266,74 @@ export class Session {
       start: message,
     };
     // Promise.resolve().then: a factory that throws synchronously still ends in the rejection path.
-    Promise.resolve()
-      .then(() =>
-        this.deps.createFrontend({
-          inputSampleRate: sampleRate,
-          denoise: frontend.denoise,
-          returnDenoised: message.returnDenoised,
-          vadAggressiveness: frontend.vadAggressiveness,
-          vadFrameMs: frontend.vadFrameMs,
-          speechStartMs: frontend.speechStartMs,
-          hangoverMs: frontend.hangoverMs,
-        }),
-      )
-      .then(
-        (fe) => this.onFrontendReady(fe),
-        (err) => this.fail(new PipelineError('stage_failed', 'frontend', { recoverable: false, cause: err })),
-      );
+    const frontendReady = Promise.resolve().then(() =>
+      this.deps.createFrontend({
+        inputSampleRate: sampleRate,
+        denoise: frontend.denoise,
+        returnDenoised: message.returnDenoised,
+        vadAggressiveness: frontend.vadAggressiveness,
+        vadFrameMs: frontend.vadFrameMs,
+        speechStartMs: frontend.speechStartMs,
+        hangoverMs: frontend.hangoverMs,
+      }),
+    );
+    const pipelineReady = Promise.resolve()
+      .then(() => this.deps.engines())
+      .then((engines) => this.createPipeline(engines, message, encoding as Encoding));
+    Promise.all([frontendReady, pipelineReady]).then(
+      ([fe, pipeline]) => this.onStagesReady(fe, pipeline),
+      (err) => {
+        // Whichever half did come up must not leak.
+        void frontendReady.then(
+          (fe) => fe.close(),
+          () => undefined,
+        );
+        void pipelineReady.then(
+          (p) => p.close(),
+          () => undefined,
+        );
+        this.fail(new PipelineError('stage_failed', 'frontend', { recoverable: false, cause: err }));
+      },
+    );
   }
 
-  private onFrontendReady(frontend: AudioFrontend): void {
+  private createPipeline(
+    engines: PipelineEngines,
+    start: StartMessage,
+    encoding: Encoding,
+  ): Promise<SessionPipeline> {
+    return SessionPipeline.create(
+      engines,
+      {
+        source: start.source,
+        target: start.target,
+        partials: start.partials,
+        sampleRate: start.sampleRate,
+        encoding,
+        hotwords: this.sessionConfig.hotwords,
+      },
+      this.deps.config,
+      {
+        send: (message) => this.send(message),
+        sendBinary: (frame) => this.sendSpeechFrame(frame),
+        error: (error, segmentId) => this.reportError(error, segmentId),
+      },
+      this.log,
+      () => this.scheduleDrain(),
+    );
+  }
+
+  private onStagesReady(frontend: AudioFrontend, pipeline: SessionPipeline): void {
     const stream = this.stream!;
     if (this.state === 'ended') {
-      frontend.close(); // the client left while the front-end was being created
+      // The client left while the stages were being created.
+      frontend.close();
+      pipeline.close();
       return;
     }
     stream.frontend = frontend;
+    stream.pipeline = pipeline;
+    if (this.sessionConfig.glossary) this.applyGlossary(pipeline, this.sessionConfig.glossary);
     const stopRequested = this.state === 'stopping';
     if (!stopRequested) this.state = 'streaming';
     const { limits, frontend: fe } = this.deps.config;
@@ -297,7 +346,8 @@ export class Session {
       encoding: stream.encoding,
       source: start.source,
       target: start.target,
-      stages: this.deps.stages,
+      stages: pipeline.stages,
+      ...(pipeline.unavailable.length ? { unavailable: pipeline.unavailable } : {}),
       denoise: fe.denoise,
       returnDenoised: start.returnDenoised,
       ...(start.model ? { model: start.model } : {}),
@@ -309,13 +359,34 @@ export class Session {
         queueMaxMs: limits.queueMaxMs,
       },
     });
-    this.log.info({ sampleRate: stream.sampleRate, encoding: stream.encoding }, 'session started');
+    this.log.info(
+      { sampleRate: stream.sampleRate, encoding: stream.encoding, stages: pipeline.stages },
+      'session started',
+    );
     this.scheduleDrain();
   }
 
   private applyConfig(message: ConfigMessage): void {
     const { type: _type, ...rest } = message;
     this.sessionConfig = { ...this.sessionConfig, ...rest };
+    // Before the pipeline exists the stored config is applied when it is created.
+    const pipeline = this.stream?.pipeline;
+    if (!pipeline) return;
+    if (rest.hotwords) pipeline.setHotwords(rest.hotwords);
+    if (rest.glossary) this.applyGlossary(pipeline, rest.glossary);
+  }
+
+  private applyGlossary(pipeline: SessionPipeline, terms: Record<string, string>): void {
+    try {
+      pipeline.setGlossary(terms);
+    } catch (err) {
+      this.reportError(
+        new PipelineError('bad_message', 'mt', {
+          message: `glossary: ${(err as Error).message}`,
+          cause: err,
+        }),
+      );
+    }
   }
 
   private stop(): void {
@@ -345,8 +416,15 @@ export class Session {
     if (!stream?.frontend || this.state === 'ended') return;
     const sliceEnd = performance.now() + DRAIN_SLICE_MS;
     this.touch(); // working through a backlog is activity even while the socket is paused
+    // While the recognizer is behind, audio stays queued (and the socket backpressured);
+    // the pipeline reschedules the drain once it has caught up.
+    let waitingForAsr = false;
     try {
       while (stream.queue.length > 0 && performance.now() < sliceEnd) {
+        if (stream.pipeline?.busy) {
+          waitingForAsr = true;
+          break;
+        }
         this.process(stream, stream.queue.shift()!);
         if (this.isEnded) return;
       }
@@ -358,8 +436,30 @@ export class Session {
       this.inputPaused = false;
       this.sink.resumeInput();
     }
-    if (stream.queue.length > 0) this.scheduleDrain();
-    else if (this.state === 'stopping') this.end('stop');
+    if (stream.queue.length > 0) {
+      if (!waitingForAsr) this.scheduleDrain();
+    } else if (this.state === 'stopping') void this.finishStop(stream);
+  }
+
+  /** `stop`: flush the front-end, let the pipeline finish every segment, then end. */
+  private async finishStop(stream: Stream): Promise<void> {
+    if (this.finishingStop) return;
+    this.finishingStop = true;
+    try {
+      this.flushFrontend(stream);
+    } catch (err) {
+      this.fail(new PipelineError('stage_failed', 'frontend', { recoverable: false, cause: err }));
+      return;
+    }
+    await stream.pipeline?.idle();
+    this.end('stop');
+  }
+
+  private flushFrontend(stream: Stream): void {
+    if (this.flushed || !stream.frontend) return;
+    this.flushed = true;
+    while (stream.queue.length > 0) this.process(stream, stream.queue.shift()!);
+    this.handleEvents(stream, stream.frontend.flush(), performance.now());
   }
 
   private process(stream: Stream, item: QueuedAudio): void {
@@ -382,32 +482,44 @@ export class Session {
           this.segments++;
           this.segment = { id: this.segments, startMs: event.streamMs, frontendMs: 0 };
           this.send({ type: 'speech_start', segmentId: this.segment.id, streamMs: event.streamMs });
+          stream.pipeline?.speechStart(this.segment.id, event.streamMs);
           break;
         case 'speech_end': {
           const segment = this.segment;
           if (!segment) break;
           this.segment = undefined;
           this.send({ type: 'speech_end', segmentId: segment.id, streamMs: event.streamMs });
-          this.send({
-            type: 'metrics',
-            segmentId: segment.id,
-            startMs: segment.startMs,
-            endMs: event.streamMs,
-            stageMs: { frontend: round(segment.frontendMs) },
-            endpointLatencyMs: round(performance.now() - receivedAt),
+          // The pipeline sends the segment's transcript, translation, speech and then `metrics`.
+          stream.pipeline?.speechEnd(segment.id, event.streamMs, {
+            frontendMs: segment.frontendMs,
+            endpointLatencyMs: performance.now() - receivedAt,
           });
-          // Graceful shutdown waits for exactly this moment.
-          if (this.draining) this.fail(new PipelineError('shutting_down', 'session', { recoverable: false }));
+          // Graceful shutdown waits for exactly this moment (and the segment's results).
+          if (this.draining) {
+            void (stream.pipeline?.idle() ?? Promise.resolve()).then(() =>
+              this.fail(new PipelineError('shutting_down', 'session', { recoverable: false })),
+            );
+          }
           break;
         }
         case 'speech_audio':
-          // Utterance audio for the ASR stage; ASR is not part of this server yet.
+          stream.pipeline?.speechAudio(event.samples, event.streamMs);
           break;
         case 'denoised_audio':
           this.sendDenoised(stream, event.samples, event.sampleRate);
           break;
       }
     }
+  }
+
+  private sendSpeechFrame(frame: Uint8Array): boolean {
+    if (this.state === 'ended') return false;
+    const sent = this.sink.sendBinary(frame);
+    if (sent) {
+      this.deps.metrics.framesTotal.inc({ direction: 'out' });
+      this.deps.metrics.bytesTotal.inc({ direction: 'out' }, frame.byteLength);
+    } else this.deps.metrics.dropsTotal.inc({ reason: 'send_backpressure' });
+    return sent;
   }
 
   private sendDenoised(stream: Stream, samples: Float32Array, sampleRate: number): void {
@@ -439,7 +551,7 @@ export class Session {
     this.idleTimer.unref();
   }
 
-  private reportError(error: PipelineError): void {
+  private reportError(error: PipelineError, segmentId?: number): void {
     this.deps.metrics.errorsTotal.inc({ code: error.code });
     this.send({
       type: 'error',
@@ -447,6 +559,7 @@ export class Session {
       message: error.message,
       recoverable: error.recoverable,
       stage: error.stage,
+      ...(segmentId !== undefined ? { segmentId } : {}),
     });
   }
 
@@ -469,8 +582,7 @@ export class Session {
     // client is gone (nobody to tell) or the front-end itself broke.
     if (notify && stream?.frontend && reason !== 'error') {
       try {
-        while (stream.queue.length > 0) this.process(stream, stream.queue.shift()!);
-        this.handleEvents(stream, stream.frontend.flush(), performance.now());
+        this.flushFrontend(stream);
       } catch (err) {
         this.log.warn({ err }, 'front-end flush failed');
       }
@@ -491,6 +603,8 @@ export class Session {
     clearTimeout(this.graceTimer);
     stream?.queue.clear();
     stream?.frontend?.close();
+    // Results still in flight are dropped; speech stops now.
+    stream?.pipeline?.close();
     // A paused socket would never read the client's close frame.
     if (this.inputPaused) {
       this.inputPaused = false;
