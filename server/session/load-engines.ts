@@ -4,6 +4,7 @@
  * (none exist yet). A stage that fails to load is logged and left out; the server still runs
  * with the stages that did load.
  */
+import { basename } from 'node:path';
 import type { Registry } from 'prom-client';
 import { OnnxSessionCache, runtimeOptionsFromConfig } from '../../models/onnx-session.ts';
 import type { ModelRegistry } from '../../models/registry.ts';
@@ -49,10 +50,13 @@ export async function loadEngines(
     const loaded = new Map<string, AsrEngineLike>();
     const cache = new OnnxSessionCache(runtimeOptionsFromConfig(config.models));
     closers.push(() => cache.dispose());
-    const folders = registry.snapshot().models.filter((m) => m.kind === 'asr' && ASR_FOLDER.test(m.id));
+    // The folder name decides the language (the card's id may carry a version or variant).
+    const folders = registry
+      .snapshot()
+      .models.filter((m) => m.kind === 'asr' && ASR_FOLDER.test(basename(m.dir)));
     await Promise.all(
       folders.map(async (entry) => {
-        const lang = ASR_FOLDER.exec(entry.id)![1];
+        const lang = ASR_FOLDER.exec(basename(entry.dir))![1];
         try {
           const engine = await AsrEngine.load(entry.dir, cache, {
             beam: { beamWidth: config.asr.beamWidth, lmWeight: config.asr.lmWeight },

@@ -340,7 +340,10 @@ export class SessionPipeline {
         if (event.type === 'final') {
           if (event.text.trim()) seg.pieces.push(event);
           seg.lastPartial = '';
-        } else if (this.settings.partials) this.sendPartial(seg, event.text);
+        } else if (this.settings.partials && !seg.speechEndAt) {
+          // After speech_end the final is due; a late partial would only flicker.
+          this.sendPartial(seg, event.text);
+        }
       }
     } catch (err) {
       seg.asrMs += performance.now() - t0;
