@@ -24,6 +24,16 @@ export interface ResamplerDesign {
 
 export const DEFAULT_RESAMPLER_DESIGN: ResamplerDesign = { zeroCrossings: 16, rolloff: 0.9, kaiserBeta: 8 };
 
+export interface ResamplerOptions {
+  /**
+   * Integer ratios (toRate/fromRate or fromRate/toRate a whole number, e.g. 16↔48 kHz,
+   * 8→48 kHz) use dedicated loops without fractional phase arithmetic. Same filter, same
+   * outputs up to float rounding; default true. `false` exists so the bench can measure the
+   * generic loop against them.
+   */
+  integerFastPaths?: boolean;
+}
+
 /** Above this many exact phases (odd rate pairs) the table is sampled finer and interpolated. */
 const MAX_EXACT_PHASES = 1024;
 const INTERPOLATED_PHASES = 512;
@@ -121,13 +131,21 @@ export class StreamingResampler {
   private rem = 0;
   private out: Float32Array;
   private flushed = false;
+  /** Integer-ratio loops (see ResamplerOptions); false only to measure the generic loop. */
+  private readonly fastPaths: boolean;
 
-  constructor(fromRate: number, toRate: number, design: ResamplerDesign = DEFAULT_RESAMPLER_DESIGN) {
+  constructor(
+    fromRate: number,
+    toRate: number,
+    design: ResamplerDesign = DEFAULT_RESAMPLER_DESIGN,
+    options: ResamplerOptions = {},
+  ) {
     if (!(Number.isInteger(fromRate) && Number.isInteger(toRate) && fromRate > 0 && toRate > 0)) {
       throw new RangeError(`sample rates must be positive integers (got ${fromRate} → ${toRate})`);
     }
     this.fromRate = fromRate;
     this.toRate = toRate;
+    this.fastPaths = options.integerFastPaths ?? true;
     this.bank = fromRate === toRate ? null : filterBank(fromRate, toRate, design);
     this.latencySamples = this.bank ? this.bank.halfTaps : 0;
     this.hist = new Float32Array(this.bank ? 4 * this.bank.taps + 4096 : 0);
@@ -196,9 +214,95 @@ export class StreamingResampler {
   }
 
   private produce(available: number, limit = Number.POSITIVE_INFINITY): Float32Array {
-    const { up, down, halfTaps, taps, coeffs, exact } = this.bank!;
+    const { up, down, halfTaps } = this.bank!;
     const maxOut = Math.ceil(((available - this.base) * up) / down) + 2;
     if (this.out.length < maxOut) this.out = new Float32Array(2 * maxOut);
+    if (this.fastPaths && this.bank!.exact) {
+      if (down === 1) return this.interpolate(available, limit);
+      if (up === 1) return this.decimate(available, limit);
+    }
+    return this.produceGeneric(available, limit, halfTaps);
+  }
+
+  /**
+   * Integer up-sampling (8→48, 16→48 kHz, …): the `up` outputs after input sample `base` all
+   * read the same window, one table row each; no fractional phase arithmetic.
+   */
+  private interpolate(available: number, limit: number): Float32Array {
+    const { up, halfTaps, taps, coeffs } = this.bank!;
+    const out = this.out;
+    const hist = this.hist;
+    const last = taps - (taps & 3);
+    let base = this.base;
+    let rem = this.rem;
+    let n = 0;
+    let outCount = this.outCount;
+    while (base + halfTaps < available && outCount < limit) {
+      const start = base - halfTaps + 1 - this.histStart;
+      for (; rem < up && outCount < limit; rem++) {
+        const row = rem * taps;
+        let a0 = 0;
+        let a1 = 0;
+        let a2 = 0;
+        let a3 = 0;
+        let j = 0;
+        for (; j < last; j += 4) {
+          a0 += hist[start + j] * coeffs[row + j];
+          a1 += hist[start + j + 1] * coeffs[row + j + 1];
+          a2 += hist[start + j + 2] * coeffs[row + j + 2];
+          a3 += hist[start + j + 3] * coeffs[row + j + 3];
+        }
+        for (; j < taps; j++) a0 += hist[start + j] * coeffs[row + j];
+        out[n++] = a0 + a1 + (a2 + a3);
+        outCount++;
+      }
+      if (rem === up) {
+        rem = 0;
+        base++;
+      }
+    }
+    this.base = base;
+    this.rem = rem;
+    this.outCount = outCount;
+    return out.subarray(0, n);
+  }
+
+  /** Integer down-sampling (48→16, 48→8 kHz, …): one table row, the window steps by `down`. */
+  private decimate(available: number, limit: number): Float32Array {
+    const { down, halfTaps, taps, coeffs } = this.bank!;
+    const out = this.out;
+    const hist = this.hist;
+    const last = taps - (taps & 3);
+    let base = this.base;
+    let n = 0;
+    let outCount = this.outCount;
+    let start = base - halfTaps + 1 - this.histStart;
+    while (base + halfTaps < available && outCount < limit) {
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      let a3 = 0;
+      let j = 0;
+      for (; j < last; j += 4) {
+        a0 += hist[start + j] * coeffs[j];
+        a1 += hist[start + j + 1] * coeffs[j + 1];
+        a2 += hist[start + j + 2] * coeffs[j + 2];
+        a3 += hist[start + j + 3] * coeffs[j + 3];
+      }
+      for (; j < taps; j++) a0 += hist[start + j] * coeffs[j];
+      out[n++] = a0 + a1 + (a2 + a3);
+      outCount++;
+      base += down;
+      start += down;
+    }
+    this.base = base;
+    this.outCount = outCount;
+    return out.subarray(0, n);
+  }
+
+  /** Any ratio: fractional phase per output (interpolated between table rows for odd pairs). */
+  private produceGeneric(available: number, limit: number, halfTaps: number): Float32Array {
+    const { up, down, taps, coeffs, exact } = this.bank!;
     const out = this.out;
     const hist = this.hist;
     let base = this.base;
