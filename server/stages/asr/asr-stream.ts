@@ -62,6 +62,10 @@ export interface AsrStreamContext {
   onClose: () => void;
 }
 
+function closedError(): PipelineError {
+  return new PipelineError('stage_failed', 'asr', { message: 'ASR stream is closed', recoverable: false });
+}
+
 export class AsrStream {
   private readonly frameMs: number;
   private readonly dim: number;
@@ -93,8 +97,10 @@ export class AsrStream {
 
   /** Feeds 16 kHz mono audio; returns partials (and a final if an endpoint rule fired). */
   pushAudio(samples16k: Float32Array): Promise<AsrEvent[]> {
-    this.assertOpen();
+    if (this.closed) return Promise.reject(closedError());
     return this.enqueue(async (gen) => {
+      // Queued before a reset: this audio belongs to the dropped past.
+      if (gen !== this.generation) return [];
       this.streamSamples += samples16k.length;
       this.append(this.featureStream.push(samples16k));
       const whole = Math.floor(this.pendingFrames / this.ctx.chunkFrames) * this.ctx.chunkFrames;
@@ -104,8 +110,9 @@ export class AsrStream {
 
   /** Ends the utterance (VAD speech_end or stop): decodes what is buffered and returns the final. */
   endUtterance(): Promise<AsrFinal> {
-    this.assertOpen();
+    if (this.closed) return Promise.reject(closedError());
     return this.enqueue(async (gen) => {
+      if (gen !== this.generation) return this.emptyFinal('end');
       this.append(this.featureStream.flush());
       const events = await this.decode(this.pendingFrames, gen);
       if (gen !== this.generation) return this.emptyFinal('end');
@@ -153,11 +160,6 @@ export class AsrStream {
   /** Stream time of the audio pushed so far. */
   get streamMs(): number {
     return this.streamSamples / SAMPLES_PER_MS;
-  }
-
-  private assertOpen(): void {
-    if (this.closed)
-      throw new PipelineError('stage_failed', 'asr', { message: 'ASR stream is closed', recoverable: false });
   }
 
   private enqueue<T>(work: (gen: number) => Promise<T>): Promise<T> {

@@ -38,6 +38,7 @@ export class AcousticBatcher {
   private queue: Pending[] = [];
   private timer: NodeJS.Timeout | null = null;
   private inFlight = false;
+  private closedWith: Error | null = null;
   readonly stats: BatcherStats = { runs: 0, chunks: 0, maxBatchSeen: 0 };
 
   constructor(
@@ -51,6 +52,7 @@ export class AcousticBatcher {
     chunk: AcousticChunk,
     state: AcousticState,
   ): Promise<{ logProbs: LogProbMatrix; state: AcousticState }> {
+    if (this.closedWith) return Promise.reject(this.closedWith);
     return new Promise((resolve, reject) => {
       this.queue.push({ chunk, state, resolve, reject });
       this.schedule();
@@ -62,8 +64,9 @@ export class AcousticBatcher {
     return this.queue.length;
   }
 
-  /** Rejects what is still queued (engine shutdown). */
+  /** Rejects what is still queued, and every later submission (engine shutdown). */
   close(err: Error = new Error('ASR batcher closed')): void {
+    this.closedWith = err;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     for (const p of this.queue.splice(0)) p.reject(err);

@@ -165,5 +165,6 @@ describe('AcousticBatcher', () => {
     const pending = closed.submit(c, acoustic.initialState());
     closed.close();
     await expect(pending).rejects.toThrow(/closed/);
+    await expect(closed.submit(c, acoustic.initialState())).rejects.toThrow(/closed/);
   });
 });

@@ -146,12 +146,15 @@ describe('AsrEngine', () => {
     expect(second.final.words[0].startMs).toBeGreaterThanOrEqual(1200);
     // The second utterance starts from zero state: same text as decoding it alone.
     expect(second.final.text).toBe((await engine.transcribe(b)).text);
+    // A reset drops audio queued before it, even while a call is pending.
+    const dropped = stream.pushAudio(a);
     stream.reset();
+    expect(await dropped).toEqual([]);
     const again = await streamThrough(stream, b);
     expect(again.final.startMs).toBe(0);
     expect(again.final.text).toBe(second.final.text);
     stream.close();
-    expect(() => stream.pushAudio(a)).toThrow(/closed/);
+    await expect(stream.pushAudio(a)).rejects.toThrow(/closed/);
   });
 
   it('an end with no audio returns an empty final', async () => {
