@@ -92,6 +92,16 @@ export async function loadEngines(
       closers.push(() => router.close());
       // A router with no engine at all cannot translate anything: the stage is absent.
       if (router.languagePairs().length) mt = router;
+      // Start the engines' processes now, so the first segment does not pay for it (apertium:
+      // ~0.5 s cold, ~10 ms warm). Only directions a loaded recognizer can feed.
+      const warm = router.languagePairs().filter((p) => asr.has(p.source));
+      await Promise.all(
+        warm.map((pair) =>
+          router.translate(pair.source === 'es' ? 'Hola.' : 'Hello.', pair).catch((err) => {
+            logger.warn({ err, pair }, 'MT warm-up failed');
+          }),
+        ),
+      );
     } catch (err) {
       const message = `MT not loaded: ${toPipelineError(err, 'mt').message}`;
       notes.push(message);
