@@ -11,7 +11,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { resample, StreamingResampler } from '../../server/audio/resample.ts';
+import { DEFAULT_RESAMPLER_DESIGN, resample, StreamingResampler } from '../../server/audio/resample.ts';
 import { readWavSync } from '../../server/audio/wav-io.ts';
 import { DenoiseStream } from '../../server/stages/frontend/denoise-stream.ts';
 import { Endpointer } from '../../server/stages/frontend/endpointer.ts';
@@ -192,6 +192,32 @@ function quality(
   };
 }
 
+/**
+ * The previous DenoiseStream data path, kept for the old-vs-new figure: input copied into a JS
+ * frame, RnnoiseState.process copies it (scaled) into the heap and back, then into the output.
+ */
+function stagedDenoise(state: RnnoiseState, parts: Float32Array[]): void {
+  const frame = new Float32Array(RNNOISE_FRAME_SAMPLES);
+  let out = new Float32Array(4 * RNNOISE_FRAME_SAMPLES);
+  let fill = 0;
+  for (const input of parts) {
+    if (out.length < input.length + 2 * RNNOISE_FRAME_SAMPLES) out = new Float32Array(2 * input.length + 960);
+    let produced = 0;
+    let i = 0;
+    while (i < input.length) {
+      const take = Math.min(input.length - i, RNNOISE_FRAME_SAMPLES - fill);
+      frame.set(input.subarray(i, i + take), fill);
+      fill += take;
+      i += take;
+      if (fill < RNNOISE_FRAME_SAMPLES) break;
+      fill = 0;
+      state.process(frame, frame);
+      out.set(frame, produced);
+      produced += RNNOISE_FRAME_SAMPLES;
+    }
+  }
+}
+
 interface StageRow {
   inputSampleRate: number;
   stage: string;
@@ -205,6 +231,7 @@ interface TotalRow {
   cpuMsPerS: number;
   wallMsPerS: number;
   sessionsPerCore: number;
+  sessionsOnMachine: number;
 }
 
 function stageRows(
@@ -220,25 +247,34 @@ function stageRows(
   const x48k = inputSampleRate === 48_000 ? input : resample(input, inputSampleRate, 48_000);
   const parts48k = chunks(x48k, 48_000);
   const x16k = resample(input, inputSampleRate, VAD_SAMPLE_RATE);
+  // old = the generic fractional-phase loop (before the integer-ratio loops), new = what runs now;
+  // measured alternately in the same process so machine load hits both alike.
+  const resampleRow = (label: string, from: number, to: number, input: Float32Array[]) => {
+    for (const fast of [false, true]) {
+      row(
+        `${label} (${fast ? 'new: integer-ratio loop' : 'old: generic loop'})`,
+        measure(seconds, reps, () => {
+          const r = new StreamingResampler(from, to, DEFAULT_RESAMPLER_DESIGN, { integerFastPaths: fast });
+          for (const p of input) r.push(p);
+        }),
+      );
+    }
+  };
   if (inputSampleRate !== 48_000) {
-    row(
-      `resample ${inputSampleRate / 1000}→48 kHz`,
-      measure(seconds, reps, () => {
-        const r = new StreamingResampler(inputSampleRate, 48_000);
-        for (const p of parts) r.push(p);
-      }),
-    );
+    resampleRow(`resample ${inputSampleRate / 1000}→48 kHz`, inputSampleRate, 48_000, parts);
   }
-  row(
-    'resample 48→16 kHz',
-    measure(seconds, reps, () => {
-      const r = new StreamingResampler(48_000, VAD_SAMPLE_RATE);
-      for (const p of parts48k) r.push(p);
-    }),
-  );
+  resampleRow('resample 48→16 kHz', 48_000, VAD_SAMPLE_RATE, parts48k);
   for (const c of candidates) {
     row(
-      `rnnoise ${c.name}`,
+      `rnnoise ${c.name} (old: staging copies)`,
+      measure(seconds, reps, () => {
+        const state = new RnnoiseState(c);
+        stagedDenoise(state, parts48k);
+        state.destroy();
+      }),
+    );
+    row(
+      `rnnoise ${c.name} (new: DenoiseStream, heap I/O)`,
       measure(seconds, reps, () => {
         const state = new RnnoiseState(c);
         const stream = new DenoiseStream(state);
@@ -296,7 +332,13 @@ async function totalRows(
       fe.flush();
     });
     for (const fe of pool) fe.close();
-    rows.push({ inputSampleRate, denoise: v.denoise, ...cost, sessionsPerCore: 1000 / cost.cpuMsPerS });
+    rows.push({
+      inputSampleRate,
+      denoise: v.denoise,
+      ...cost,
+      sessionsPerCore: 1000 / cost.cpuMsPerS,
+      sessionsOnMachine: (1000 * cpus().length) / cost.cpuMsPerS,
+    });
   }
   return rows;
 }
@@ -380,18 +422,18 @@ export async function main(args: string[]): Promise<void> {
   console.log(
     `machine: ${cores} cores, load average ${f(loadavg()[0], 1)} (CPU time is robust to load, wall time is not)\n`,
   );
-  console.log('stage                                              input   CPU ms/s  wall ms/s');
+  console.log(`${'stage'.padEnd(72)} input   CPU ms/s  wall ms/s`);
   for (const s of stages) {
     console.log(
-      `${s.stage.padEnd(50)} ${String(s.inputSampleRate / 1000).padStart(3)} kHz ${f(s.cpuMsPerS).padStart(8)} ${f(s.wallMsPerS).padStart(9)}`,
+      `${s.stage.padEnd(72)} ${String(s.inputSampleRate / 1000).padStart(3)} kHz ${f(s.cpuMsPerS).padStart(8)} ${f(s.wallMsPerS).padStart(9)}`,
     );
   }
   console.log(
-    '\nend to end (createFrontend)                        input   CPU ms/s  wall ms/s  sessions/core',
+    `\n${'end to end (createFrontend)'.padEnd(50)} input   CPU ms/s  wall ms/s  sessions/core  sessions on ${cores} cores`,
   );
   for (const t of totals) {
     console.log(
-      `${`denoise: ${t.denoise}`.padEnd(50)} ${String(t.inputSampleRate / 1000).padStart(3)} kHz ${f(t.cpuMsPerS).padStart(8)} ${f(t.wallMsPerS).padStart(9)} ${f(t.sessionsPerCore, 0).padStart(13)}`,
+      `${`denoise: ${t.denoise}`.padEnd(50)} ${String(t.inputSampleRate / 1000).padStart(3)} kHz ${f(t.cpuMsPerS).padStart(8)} ${f(t.wallMsPerS).padStart(9)} ${f(t.sessionsPerCore, 0).padStart(13)} ${f(t.sessionsOnMachine, 0).padStart(18)}`,
     );
   }
   console.log(

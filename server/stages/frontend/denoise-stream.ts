@@ -7,7 +7,6 @@ import { VoiceTrack } from './voice-track.ts';
 
 export class DenoiseStream {
   private readonly rnnoise: RnnoiseState;
-  private readonly frame = new Float32Array(RNNOISE_FRAME_SAMPLES);
   private frameFill = 0;
   /** Output samples still to drop to cancel the delay. */
   private toSkip: number;
@@ -38,27 +37,34 @@ export class DenoiseStream {
     return result.subarray(0, Math.min(result.length, missing));
   }
 
+  /**
+   * Scales input straight into RNNoise's heap frame and the denoised frame straight into the
+   * output (no staging frame, no extra copies).
+   */
   private run(input: Float32Array | null, n: number): Float32Array {
     const maxOut = n + this.frameFill + RNNOISE_FRAME_SAMPLES;
     if (this.out.length < maxOut) this.out = new Float32Array(2 * maxOut);
-    const frame = this.frame;
+    const rnnoise = this.rnnoise;
+    const out = this.out;
+    let frame = rnnoise.heapFrame();
     let produced = 0;
     let i = 0;
     while (i < n) {
       const take = Math.min(n - i, RNNOISE_FRAME_SAMPLES - this.frameFill);
-      if (input) frame.set(input.subarray(i, i + take), this.frameFill);
-      else frame.fill(0, this.frameFill, this.frameFill + take);
+      const fill = this.frameFill;
+      if (input) for (let k = 0; k < take; k++) frame[fill + k] = input[i + k] * 32768;
+      else frame.fill(0, fill, fill + take);
       this.frameFill += take;
       i += take;
       if (this.frameFill < RNNOISE_FRAME_SAMPLES) break;
       this.frameFill = 0;
-      this.voice.push(this.rnnoise.process(frame, frame));
+      this.voice.push(rnnoise.processInHeap());
+      frame = rnnoise.heapFrame();
       const skip = Math.min(this.toSkip, RNNOISE_FRAME_SAMPLES);
       this.toSkip -= skip;
-      this.out.set(skip ? frame.subarray(skip) : frame, produced);
-      produced += RNNOISE_FRAME_SAMPLES - skip;
+      for (let k = skip; k < RNNOISE_FRAME_SAMPLES; k++) out[produced++] = frame[k] / 32768;
     }
     this.outCount += produced;
-    return this.out.subarray(0, produced);
+    return out.subarray(0, produced);
   }
 }

@@ -84,6 +84,22 @@ export class RnnoiseState {
     return voice;
   }
 
+  /**
+   * The state's own 480-sample frame inside the wasm heap, in int16 scale. Write input there
+   * (×32768), call `processInHeap`, read the denoised frame back from a fresh `heapFrame()`.
+   * Saves the two staging copies of `process`. The view must be re-read after anything that can
+   * grow the shared wasm memory (creating another state), so take it anew on every call.
+   */
+  heapFrame(): Float32Array {
+    const base = this.framePtr >> 2;
+    return this.wasm.HEAPF32.subarray(base, base + RNNOISE_FRAME_SAMPLES);
+  }
+
+  /** Denoises the heap frame in place; returns the voice probability. */
+  processInHeap(): number {
+    return this.wasm._rnnoise_process_frame(this.state, this.framePtr, this.framePtr);
+  }
+
   destroy(): void {
     if (!this.state) return;
     this.wasm._rnnoise_destroy(this.state);
