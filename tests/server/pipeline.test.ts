@@ -18,7 +18,7 @@ import {
   scriptedTranslator,
   toneSynthesizer,
 } from './helpers/pipeline-doubles.ts';
-import { runWitness, waitFor } from './helpers/session-run.ts';
+import { metricValue, runWitness, waitFor } from './helpers/session-run.ts';
 import { toneBursts } from './helpers/signals.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
 
@@ -80,6 +80,7 @@ describe('session pipeline', () => {
       const final = seg.find((e) => e.type === 'transcript' && e.final);
       if (final?.type !== 'transcript') throw new Error('no final');
       expect(final.text.startsWith('utterance')).toBe(true);
+      expect(final.text.split(' ')).toHaveLength(6); // ≈ 650 ms of utterance audio, one word per 100 ms
       expect(final.startMs).toBe(TWO_BURSTS[id - 1].startMs);
       expect(final.endMs).toBe(TWO_BURSTS[id - 1].endMs);
       expect(final.confidence).toBe(0.9);
@@ -285,6 +286,57 @@ describe('session pipeline', () => {
     const finals = events.filter((e) => e.type === 'transcript' && e.final);
     expect(finals.map((e) => 'segmentId' in e && e.segmentId)).toEqual([2]);
     expect(events.filter((e) => e.type === 'translation')).toHaveLength(1);
+  });
+
+  it('a recognizer slower than the audio: input waits (backpressure), nothing is lost', async () => {
+    // 20 ms frames recognized at 40 ms each: half real-time speed.
+    const asr = scriptedAsrEngine({ pushDelayMs: 40 });
+    const server = await start(
+      { asr: new Map([['en', asr.engine]]), mt: scriptedTranslator().translator, tts: new Map() },
+      { TOLK_ASR_MAX_BACKLOG_MS: '100', TOLK_QUEUE_MAX_MS: '200' },
+    );
+    const stream = await connect(server.url, { sampleRate: RATE, encoding: 's16le' });
+    const rec = record(stream);
+    await streamAudio(stream, toneBursts(RATE, 2000, TWO_BURSTS), RATE, { frameMs: 20, realtime: false });
+    await stream.stop();
+    const events = await rec.done;
+    expect(events.filter((e) => e.type === 'error')).toEqual([]);
+    const finals = events.filter((e) => e.type === 'transcript' && e.final);
+    // Utterance audio runs from detection (~50 ms into the burst) through the 200 ms hangover,
+    // ≈ 650 ms → 6 words of 100 ms each, as at full speed: no audio dropped.
+    expect(finals.map((e) => (e.type === 'transcript' ? e.text.split(' ').length : 0))).toEqual([6, 6]);
+    expect(await metricValue(server.httpUrl, 'tolk_input_pauses_total')).toBeGreaterThan(0);
+  });
+
+  it('a TTS failure is a recoverable error for that segment', async () => {
+    let calls = 0;
+    const failing = {
+      sampleRate: 16_000,
+      async *synthesizeChunks() {
+        calls++;
+        yield new Float32Array(1600);
+        throw new Error('vocoder NaN');
+      },
+    };
+    const { url } = await start({
+      asr: new Map([['en', scriptedAsrEngine().engine]]),
+      mt: scriptedTranslator().translator,
+      tts: new Map([['es', failing]]),
+    });
+    const stream = await connect(url, { sampleRate: RATE, encoding: 's16le' });
+    const rec = record(stream);
+    await streamAudio(stream, toneBursts(RATE, 2000, TWO_BURSTS), RATE, { frameMs: 20, realtime: false });
+    await stream.stop();
+    const events = await rec.done;
+    expect(
+      events.filter((e) => e.type === 'error').map((e) => e.type === 'error' && [e.stage, e.recoverable]),
+    ).toEqual([
+      ['tts', true],
+      ['tts', true],
+    ]);
+    expect(calls).toBe(2);
+    expect(events.filter((e) => e.type === 'metrics')).toHaveLength(2);
+    expect(events.at(-1)).toMatchObject({ type: 'end', reason: 'stop' });
   });
 
   it('a client vanishing mid-translation ends its session cleanly; others are unaffected', async () => {

@@ -62,7 +62,9 @@ export interface ScriptedAsrLog {
  * per 100 ms pushed, and the final `utterance N` with one timed word per 100 ms. `failFinal`
  * makes the Nth final throw.
  */
-export function scriptedAsrEngine(options: { finalDelayMs?: number; failFinal?: number } = {}): {
+export function scriptedAsrEngine(
+  options: { finalDelayMs?: number; failFinal?: number; pushDelayMs?: number } = {},
+): {
   engine: AsrEngineLike;
   log: ScriptedAsrLog;
 } {
@@ -77,6 +79,7 @@ export function scriptedAsrEngine(options: { finalDelayMs?: number; failFinal?: 
       let utteranceStart = 0;
       return {
         async pushAudio(samples: Float32Array): Promise<AsrEvent[]> {
+          if (options.pushDelayMs) await new Promise((r) => setTimeout(r, options.pushDelayMs));
           const before = Math.floor(utteranceSamples / 1600);
           utteranceSamples += samples.length;
           streamSamples += samples.length;
