@@ -27,10 +27,10 @@ import {
 import { SerialQueue } from './serial-queue.ts';
 import { SpeechOutput } from './speech-output.ts';
 import { withStageDeadline } from './stage-deadline.ts';
+import { planStages, type StagePlan } from './stage-plan.ts';
 
 /** The front-end's utterance audio is 16 kHz. */
 const SAMPLES_PER_MS = 16;
-const TTS_LANGS: readonly string[] = ['en', 'es'] satisfies Lang[];
 
 export interface PipelineOutput {
   send(message: ServerMessage): void;
@@ -47,50 +47,6 @@ export interface PipelineSettings {
   sampleRate: number;
   encoding: Encoding;
   hotwords?: string[];
-}
-
-export interface StagePlan {
-  /** Stages this session runs (reported in `ready.stages`). */
-  stages: Stage[];
-  /** Stages the server has that this session cannot run, and why. */
-  unavailable: { stage: Stage; code: string; message: string }[];
-}
-
-/** Which stages a session with this language pair runs, given what the server loaded. */
-export function planStages(engines: PipelineEngines, source: string, target: string): StagePlan {
-  const src = baseLanguage(source);
-  const tgt = baseLanguage(target);
-  const stages: Stage[] = ['frontend'];
-  const unavailable: StagePlan['unavailable'] = [];
-  const skip = (stage: Stage, code: string, message: string) => unavailable.push({ stage, code, message });
-  const asrLangs = [...engines.asr.keys()];
-  if (engines.asr.has(src)) stages.push('asr');
-  else if (asrLangs.length) {
-    skip('asr', 'unsupported_language', `no ASR model for "${source}" (have: ${asrLangs.join(', ')})`);
-  }
-  const pairs = engines.mt?.languagePairs() ?? [];
-  const mtServes = pairs.some((p) => p.source === src && p.target === tgt);
-  if (engines.mt && stages.includes('asr') && mtServes) stages.push('mt');
-  else if (engines.mt) {
-    skip(
-      'mt',
-      mtServes ? 'stage_failed' : 'unsupported_language',
-      mtServes
-        ? 'translation needs the ASR stage'
-        : `no MT engine for ${src}-${tgt} (have: ${pairs.map((p) => `${p.source}-${p.target}`).join(', ') || 'none'})`,
-    );
-  }
-  if (engines.tts.size) {
-    if (stages.includes('mt') && engines.tts.has(tgt) && TTS_LANGS.includes(tgt)) stages.push('tts');
-    else if (!engines.tts.has(tgt)) {
-      skip(
-        'tts',
-        'unsupported_language',
-        `no TTS voice for "${target}" (have: ${[...engines.tts.keys()].join(', ')})`,
-      );
-    } else skip('tts', 'stage_failed', 'speech needs the MT stage');
-  }
-  return { stages, unavailable };
 }
 
 interface SegmentRun {
