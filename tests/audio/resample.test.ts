@@ -93,6 +93,48 @@ describe('resample', () => {
     for (let k = 0; k < whole.length; k++) expect(parts[k]).toBe(whole[k]);
   });
 
+  it.each([
+    [16000, 48000],
+    [8000, 48000],
+    [48000, 16000],
+    [48000, 8000],
+  ])(
+    'integer ratio %i → %i: the dedicated loop streams like one-shot and matches the generic loop',
+    (from, to) => {
+      const x = tone(440, from, 3 * from).map((v, i) => v + 0.1 * Math.sin(i * 1.3));
+      const whole = resample(x, from, to);
+      const fast = new StreamingResampler(from, to);
+      const generic = new StreamingResampler(from, to, undefined, { integerFastPaths: false });
+      const a: number[] = [];
+      const b: number[] = [];
+      let i = 0;
+      for (const size of [1, 5, 480, 7, 960, 3, 320]) {
+        a.push(...fast.push(x.subarray(i, i + size)));
+        b.push(...generic.push(x.subarray(i, i + size)));
+        i += size;
+      }
+      // Element by element (spreading ~144 000 samples overflows the call stack), and each view
+      // is read before the next call reuses the buffer.
+      const append = (to: number[], part: Float32Array) => {
+        for (const v of part) to.push(v);
+      };
+      append(a, fast.push(x.subarray(i)));
+      append(a, fast.flush());
+      append(b, generic.push(x.subarray(i)));
+      append(b, generic.flush());
+      expect(a.length).toBe(whole.length);
+      expect(b.length).toBe(whole.length);
+      let mismatches = 0;
+      let maxDiff = 0;
+      for (let k = 0; k < whole.length; k++) {
+        if (a[k] !== whole[k]) mismatches++;
+        maxDiff = Math.max(maxDiff, Math.abs(a[k] - b[k]));
+      }
+      expect(mismatches).toBe(0);
+      expect(maxDiff).toBeLessThan(1e-6);
+    },
+  );
+
   it('passes audio through unchanged at equal rates', () => {
     const x = tone(440, 16000, 100);
     expect(Array.from(resample(x, 16000, 16000))).toEqual(Array.from(x));
