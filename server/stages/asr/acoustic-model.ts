@@ -35,6 +35,15 @@ export interface AcousticResult {
   states: AcousticState[];
 }
 
+/** What the batcher and engine need: AcousticModel (this thread) or AcousticWorker. */
+export interface AcousticRunner {
+  readonly inputSize: number;
+  readonly vocabSize: number;
+  readonly stateUnits: readonly number[];
+  initialState(): AcousticState;
+  run(chunks: readonly AcousticChunk[], states: readonly AcousticState[]): Promise<AcousticResult>;
+}
+
 interface StateIo {
   input: string;
   output: string;
@@ -50,7 +59,7 @@ function badModel(path: string, detail: string): PipelineError {
   });
 }
 
-export class AcousticModel {
+export class AcousticModel implements AcousticRunner {
   private constructor(
     private readonly model: OnnxModel,
     readonly inputSize: number,

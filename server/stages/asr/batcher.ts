@@ -9,7 +9,7 @@
  * as soon as the current one ends (they have already waited). So under load batches grow by
  * themselves, and a lone stream never waits for the timer.
  */
-import type { AcousticChunk, AcousticModel, AcousticState } from './acoustic-model.ts';
+import type { AcousticChunk, AcousticRunner, AcousticState } from './acoustic-model.ts';
 import type { LogProbMatrix } from './ctc-types.ts';
 
 export interface BatcherOptions {
@@ -42,7 +42,7 @@ export class AcousticBatcher {
   readonly stats: BatcherStats = { runs: 0, chunks: 0, maxBatchSeen: 0 };
 
   constructor(
-    private readonly model: AcousticModel,
+    private readonly model: AcousticRunner,
     private readonly options: BatcherOptions = DEFAULT_BATCHER_OPTIONS,
   ) {
     if (options.maxBatch < 1) throw new RangeError('maxBatch must be ≥ 1');

@@ -10,9 +10,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { OnnxSessionCache } from '../../../models/onnx-session.ts';
+import type { OnnxRuntimeOptions, OnnxSessionCache } from '../../../models/onnx-session.ts';
 import { PipelineError } from '../../errors.ts';
-import { AcousticModel } from './acoustic-model.ts';
+import { AcousticModel, type AcousticRunner } from './acoustic-model.ts';
+import { AcousticWorker } from './acoustic-thread.ts';
 import { type AsrEvent, type AsrFinal, AsrStream, type AsrStreamOptions } from './asr-stream.ts';
 import { AcousticBatcher, type BatcherOptions, DEFAULT_BATCHER_OPTIONS } from './batcher.ts';
 import type { BeamSearchOptions } from './beam-decoder.ts';
@@ -71,6 +72,13 @@ export interface AsrEngineOptions {
   endpoint?: EndpointConfig;
   /** Load and use lm.json (default true). */
   useLm?: boolean;
+  /**
+   * Where the acoustic model runs. 'main' (default) uses the shared session cache;
+   * 'worker' runs it in a worker thread with its own ORT session (pass the same runtime
+   * options as the cache, e.g. runtimeOptionsFromConfig), so a batched call does not block
+   * the event loop (onnxruntime-node's run is synchronous on its calling thread).
+   */
+  inference?: { thread: 'main' } | { thread: 'worker'; runtime: Omit<OnnxRuntimeOptions, 'logger'> };
 }
 
 export interface TranscribeOptions {
@@ -111,7 +119,7 @@ export class AsrEngine {
   private constructor(
     readonly modelDir: string,
     readonly card: AsrCard,
-    readonly acoustic: AcousticModel,
+    readonly acoustic: AcousticRunner,
     readonly lm: NgramLm | null,
     private readonly options: AsrEngineOptions,
   ) {
@@ -161,10 +169,12 @@ export class AsrEngine {
         }
       }
     }
-    const acoustic = await AcousticModel.load(join(modelDir, 'model.onnx'), sessions, {
-      inputSize: dim,
-      vocabSize: vocab.size,
-    });
+    const graph = join(modelDir, 'model.onnx');
+    const expect = { inputSize: dim, vocabSize: vocab.size };
+    const acoustic =
+      options.inference?.thread === 'worker'
+        ? await AcousticWorker.start(graph, options.inference.runtime, expect)
+        : await AcousticModel.load(graph, sessions, expect);
     return new AsrEngine(modelDir, card, acoustic, lm, options);
   }
 
@@ -254,9 +264,10 @@ export class AsrEngine {
     };
   }
 
-  /** Stops batching; streams still open get errors on their next chunk. */
-  close(): void {
+  /** Stops batching (and the worker); streams still open get errors on their next chunk. */
+  async close(): Promise<void> {
     this.batcher?.close(new PipelineError('shutting_down', 'asr', { message: 'ASR engine closed' }));
+    if (this.acoustic instanceof AcousticWorker) await this.acoustic.close();
   }
 
   private runChunk(
