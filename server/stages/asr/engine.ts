@@ -11,6 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { OnnxRuntimeOptions, OnnxSessionCache } from '../../../models/onnx-session.ts';
+import { LOG_MEL_CONFIG } from '../../audio/log-mel.ts';
 import { PipelineError } from '../../errors.ts';
 import { AcousticModel, type AcousticRunner } from './acoustic-model.ts';
 import { AcousticWorker } from './acoustic-thread.ts';
@@ -151,6 +152,13 @@ export class AsrEngine {
     const vocab = createVocabulary(card.languages[0]);
     if (card.vocabulary.join('\u0000') !== vocab.tokens.join('\u0000'))
       throw loadFailed(`${modelDir}: card vocabulary differs from the built-in ${vocab.lang} vocabulary`);
+    // The serving featurizer is fixed (server/audio/log-mel.ts); a card for another front-end
+    // would silently get wrong features.
+    const hopMs = (LOG_MEL_CONFIG.hopSamples / LOG_MEL_CONFIG.sampleRate) * 1000;
+    if (card.features.numMelBins !== LOG_MEL_CONFIG.numMelBins || card.features.hopMs !== hopMs)
+      throw loadFailed(
+        `${modelDir}: card wants ${card.features.numMelBins} mel bins every ${card.features.hopMs} ms, the featurizer gives ${LOG_MEL_CONFIG.numMelBins} every ${hopMs} ms`,
+      );
     const dim = stackedDim(card.features);
     if (card.model.inputSize !== dim || card.features.mean.length !== card.features.numMelBins)
       throw loadFailed(

@@ -225,6 +225,12 @@ describe('AsrEngine.load failures', () => {
       JSON.stringify({ ...card, vocabulary: card.vocabulary.slice(1) }),
     );
     await expect(AsrEngine.load(wrongCard, cache)).rejects.toMatchObject({ code: 'model_load_failed' });
+    const otherMel = copyModel('other-mel');
+    writeFileSync(
+      join(otherMel, 'model.json'),
+      JSON.stringify({ ...card, features: { ...card.features, numMelBins: 64, mean: [], variance: [] } }),
+    );
+    await expect(AsrEngine.load(otherMel, cache)).rejects.toMatchObject({ code: 'model_load_failed' });
     const badOnnx = copyModel('bad-onnx');
     writeFileSync(join(badOnnx, 'model.onnx'), 'not a protobuf');
     await expect(AsrEngine.load(badOnnx, cache)).rejects.toMatchObject({ code: 'model_load_failed' });
