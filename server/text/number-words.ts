@@ -1,6 +1,7 @@
 /**
  * Number-to-words for English and Spanish speech. Integers only here; decimals, prices and
- * times are composed from these in server/stages/tts/text-normalize.ts.
+ * times are composed from these in server/stages/tts/text-normalize.ts, and the text-corpus
+ * generator (scripts/data/text/numbers-*.ts) composes its spoken forms from them too.
  *
  * Spanish gender: `gender` selects the form used before a noun of that gender:
  * 'm' → "un", "veintiún", "doscientos" (un euro, veintiún euros);
@@ -292,3 +293,35 @@ const DIGITS: Record<Lang, string[]> = {
 export function digitsToWords(digits: string, lang: Lang): string {
   return [...digits].map((d) => DIGITS[lang][Number(d)]).join(' ');
 }
+
+/** Month names, January first: capitalised in English, lowercase in Spanish. */
+export const MONTHS: Record<Lang, readonly string[]> = {
+  en: [
+    'January',
+    'February',
+    'March',
+    'April',
+    'May',
+    'June',
+    'July',
+    'August',
+    'September',
+    'October',
+    'November',
+    'December',
+  ],
+  es: [
+    'enero',
+    'febrero',
+    'marzo',
+    'abril',
+    'mayo',
+    'junio',
+    'julio',
+    'agosto',
+    'septiembre',
+    'octubre',
+    'noviembre',
+    'diciembre',
+  ],
+};

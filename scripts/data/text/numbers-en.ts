@@ -1,55 +1,24 @@
-/** English number, time, price and date verbalization (US style, no "and" in cardinals). */
+/**
+ * English number, time, price and date verbalization for the corpus (US style, no "and" in
+ * cardinals). Number words come from server/text/number-words.ts, the TTS normaliser's.
+ */
+import {
+  cardinalEn as cardinalWordsEn,
+  digitsToWords,
+  MONTHS,
+  ordinalEn as ordinalWordsEn,
+} from '../../../server/text/number-words.ts';
 
-const ONES = [
-  'zero',
-  'one',
-  'two',
-  'three',
-  'four',
-  'five',
-  'six',
-  'seven',
-  'eight',
-  'nine',
-  'ten',
-  'eleven',
-  'twelve',
-  'thirteen',
-  'fourteen',
-  'fifteen',
-  'sixteen',
-  'seventeen',
-  'eighteen',
-  'nineteen',
-];
-const TENS = ['', '', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
-const ORDINAL_IRREGULAR: Record<string, string> = {
-  one: 'first',
-  two: 'second',
-  three: 'third',
-  five: 'fifth',
-  eight: 'eighth',
-  nine: 'ninth',
-  twelve: 'twelfth',
-};
+/** Corpus text writes compounds with a space ("twenty five", "twenty third"), as speech transcripts do. */
+const spaced = (words: string): string => words.replaceAll('-', ' ');
 
-/** 0 ≤ n < 1e6; words separated by spaces ("twenty five"), which is what speech text wants. */
+/** Words separated by spaces ("twenty five"), which is what speech text wants. */
 export function cardinalEn(n: number): string {
-  if (!Number.isInteger(n) || n < 0 || n >= 1e6) throw new Error(`cardinalEn: out of range ${n}`);
-  if (n < 20) return ONES[n];
-  if (n < 100) return TENS[Math.floor(n / 10)] + (n % 10 ? ` ${ONES[n % 10]}` : '');
-  if (n < 1000) return `${ONES[Math.floor(n / 100)]} hundred` + (n % 100 ? ` ${cardinalEn(n % 100)}` : '');
-  return `${cardinalEn(Math.floor(n / 1000))} thousand` + (n % 1000 ? ` ${cardinalEn(n % 1000)}` : '');
+  return spaced(cardinalWordsEn(n));
 }
 
 export function ordinalEn(n: number): string {
-  const words = cardinalEn(n).split(' ');
-  const last = words.pop()!;
-  let ord: string;
-  if (ORDINAL_IRREGULAR[last]) ord = ORDINAL_IRREGULAR[last];
-  else if (last.endsWith('y')) ord = `${last.slice(0, -1)}ieth`;
-  else ord = `${last}th`;
-  return [...words, ord].join(' ');
+  return spaced(ordinalWordsEn(n));
 }
 
 export function ordinalSuffixEn(n: number): string {
@@ -60,7 +29,7 @@ export function ordinalSuffixEn(n: number): string {
 
 /** Digits read one by one ("two zero four one"), as flight and phone numbers are spoken. */
 export function digitsEn(digits: string): string {
-  return [...digits].map((d) => ONES[Number(d)]).join(' ');
+  return digitsToWords(digits, 'en');
 }
 
 /** Room numbers the way a receptionist says them: 412 → "four twelve", 305 → "three oh five". */
@@ -69,7 +38,7 @@ export function roomNumberEn(n: number): string {
   const head = Math.floor(n / 100);
   const tail = n % 100;
   if (tail === 0) return `${cardinalEn(head)} hundred`;
-  return `${cardinalEn(head)} ${tail < 10 ? `oh ${ONES[tail]}` : cardinalEn(tail)}`;
+  return `${cardinalEn(head)} ${tail < 10 ? `oh ${cardinalEn(tail)}` : cardinalEn(tail)}`;
 }
 
 /** 12-hour clock. */
@@ -94,23 +63,8 @@ export function priceEn(cents: number, currency: Currency, spoken: boolean): str
   return rest ? `${main} ${cardinalEn(rest)}` : main;
 }
 
-export const MONTHS_EN = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-
-/** "March 3" written, "march third" spoken. */
+/** "March 3" written, "March third" spoken. */
 export function dateEn(day: number, month: number, spoken: boolean): string {
-  const name = MONTHS_EN[month - 1];
+  const name = MONTHS.en[month - 1];
   return spoken ? `${name} ${ordinalEn(day)}` : `${name} ${day}`;
 }

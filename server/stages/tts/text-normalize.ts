@@ -14,6 +14,7 @@ import {
   digitsToWords,
   type EsGender,
   type Lang,
+  MONTHS,
   ordinalEn,
   ordinalEs,
   yearEn,
@@ -83,37 +84,6 @@ const abbreviations: Pass = (text, lang) => {
   }
   if (lang === 'es') out = out.replace(/(?<![\p{L}])C\/\s?(?=\p{Lu})/gu, 'calle ');
   return out;
-};
-
-const MONTHS: Record<Lang, string[]> = {
-  en: [
-    'January',
-    'February',
-    'March',
-    'April',
-    'May',
-    'June',
-    'July',
-    'August',
-    'September',
-    'October',
-    'November',
-    'December',
-  ],
-  es: [
-    'enero',
-    'febrero',
-    'marzo',
-    'abril',
-    'mayo',
-    'junio',
-    'julio',
-    'agosto',
-    'septiembre',
-    'octubre',
-    'noviembre',
-    'diciembre',
-  ],
 };
 
 function readYear(year: number, lang: Lang): string {
