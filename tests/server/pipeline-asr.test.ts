@@ -4,7 +4,7 @@
  * start-up like a shipped one. Its transcripts are garbage, but the events and their order are
  * real. MT is apertium when installed, otherwise a scripted translator object.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -13,7 +13,9 @@ import type { ClientEvent } from '../../client/node/client.ts';
 import { connect } from '../../client/node/client.ts';
 import { streamAudio } from '../../client/node/stream-audio.ts';
 import { writeRandomAsrModel } from '../../scripts/bench/asr.ts';
+import { readWav } from '../../server/audio/wav-io.ts';
 import type { EngineOverrides } from '../../server/session/load-engines.ts';
+import { createFrontend } from '../../server/stages/frontend/index.ts';
 import { hasApertium } from '../../server/stages/mt/apertium-engine.ts';
 import {
   chirpBursts,
@@ -116,6 +118,48 @@ describe('pipeline with a real (tiny, random) recognizer', () => {
       const events = await runTwoSegments(t);
       expectRecognized(events);
       expect(mt.calls).toHaveLength(2);
+    } finally {
+      await t.server.close();
+    }
+  });
+
+  it('with the real front-end (RNNoise + webrtcvad, 8 kHz input): one final and translation per spoken sentence', async () => {
+    const fixtures = new URL('../fixtures/frontend/', import.meta.url);
+    const reference = JSON.parse(readFileSync(new URL('hotel-segments.json', fixtures), 'utf8')) as {
+      files: { noisy8k: string };
+      segments: unknown[];
+    };
+    const audio = await readWav(new URL(reference.files.noisy8k, fixtures).pathname);
+    const t = await startTestServer(
+      { TOLK_MODELS_DIR: root },
+      { createFrontend, engines: { mt: scriptedTranslator().translator } },
+    );
+    try {
+      const stream = await connect(t.url, { sampleRate: audio.sampleRate, encoding: 's16le' });
+      const rec = record(stream);
+      await streamAudio(stream, audio.samples, audio.sampleRate, { frameMs: 20, realtime: false });
+      await stream.stop();
+      const events = await rec.done;
+      expect(events.filter((e) => e.type === 'error' || e.type === 'invalid')).toEqual([]);
+      const starts = events.flatMap((e) => (e.type === 'speech_start' ? [e] : []));
+      expect(starts).toHaveLength(reference.segments.length);
+      const finals = events.filter((e) => e.type === 'transcript' && e.final);
+      expect(finals).toHaveLength(starts.length);
+      expect(finals.some((e) => e.type === 'transcript' && e.words?.length)).toBe(true);
+      for (const start of starts) {
+        const seg = events.filter((e) => 'segmentId' in e && e.segmentId === start.segmentId);
+        const end = seg.find((e) => e.type === 'speech_end');
+        const final = seg.find((e) => e.type === 'transcript' && e.final);
+        if (end?.type !== 'speech_end' || final?.type !== 'transcript') throw new Error('segment incomplete');
+        expect(final).toMatchObject({ startMs: start.streamMs, endMs: end.streamMs });
+        // Words lie in the utterance audio: pre-roll (300 ms) before, hangover (300 ms) after.
+        for (const w of final.words ?? []) {
+          expect(w.startMs).toBeGreaterThanOrEqual(start.streamMs - 300);
+          expect(w.endMs).toBeLessThanOrEqual(end.streamMs + 300 + 40);
+        }
+        if (final.text) expect(seg.some((e) => e.type === 'translation')).toBe(true);
+        expect(seg.at(-1)?.type).toBe('metrics');
+      }
     } finally {
       await t.server.close();
     }
