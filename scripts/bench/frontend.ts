@@ -2,10 +2,14 @@
  * `npm run bench -- frontend [--json] [--reps N]`: cost of the audio front-end per second of audio,
  * by stage (resample / rnnoise / vad+endpointer) and end to end, for 16 kHz and 48 kHz input,
  * with both RNNoise wasm builds side by side, plus their quality on the hotel fixtures.
+ * Where a stage was optimised, the previous code path runs in the same process next to the
+ * current one ("old" / "new" rows): the generic resampler loop vs the integer-ratio loops, and
+ * the staging-copy RNNoise I/O vs DenoiseStream's heap I/O.
  *
  * Cost is CPU time (process.cpuUsage, best of N repetitions) per second of audio: on a shared
  * machine wall time also counts time spent waiting for a core, CPU time does not. Wall time is
- * reported next to it. Sessions per core = 1000 / (CPU ms per second of audio).
+ * reported next to it. Sessions per core = 1000 / (CPU ms per second of audio); sessions on the
+ * machine = that × the number of cores.
  * Writes reports/bench-frontend.json; with --json prints that object as the last line.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';

@@ -6,7 +6,8 @@
  * of audio per conversion (SRC_SINC_FASTEST 9–13 ms, MEDIUM_QUALITY 21 ms, 16→48 kHz in 20 ms
  * chunks) and every instance is a separate wasm module with ~26 MB of reserved memory; the
  * front-end needs two conversions per session for 100+ sessions. A precomputed polyphase table
- * does the band-limited interpolation in 4–6 ms (docs/frontend.md has the figures).
+ * does the band-limited interpolation in 3–4 ms, integer ratios in dedicated loops
+ * (docs/frontend.md has the figures).
  *
  * Timing: output sample n sits exactly at input time n·fromRate/toRate (the filter is
  * centred, zero phase), so stream times need no correction; the cost is `latencySamples`
