@@ -295,7 +295,6 @@ export class SessionPipeline {
       for (const event of events) {
         if (event.type === 'final') {
           if (event.text.trim()) seg.pieces.push(event);
-          seg.lastPartial = '';
         } else if (this.settings.partials && !seg.speechEndAt) {
           // After speech_end the final is due; a late partial would only flicker.
           this.sendPartial(seg, event.text);

@@ -333,6 +333,8 @@ export class Session {
     }
     stream.frontend = frontend;
     stream.pipeline = pipeline;
+    // Config that arrived while the stages were being created (cheap to apply twice).
+    if (this.sessionConfig.hotwords) pipeline.setHotwords(this.sessionConfig.hotwords);
     if (this.sessionConfig.glossary) this.applyGlossary(pipeline, this.sessionConfig.glossary);
     const stopRequested = this.state === 'stopping';
     if (!stopRequested) this.state = 'streaming';
