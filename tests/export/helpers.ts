@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { float32Tensor, loadOnnxModel, type OnnxModel, type OnnxTensor } from '../../models/onnx-session.ts';
+import { mulberry32 as rng } from '../../scripts/data/text/prng.ts';
 import type { SequentialIo } from '../../scripts/export/sequential.ts';
 import type { NamedWeight } from '../../scripts/export/weights.ts';
 
@@ -16,16 +17,7 @@ export function useCpuBackend(): Promise<boolean> {
 }
 
 /** mulberry32: small, seeded, good enough for test weights. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng };
 
 export function randomArray(n: number, seed: number, scale = 1): Float32Array {
   const r = rng(seed);

@@ -1,16 +1,12 @@
 /** Small seeded PRNG (mulberry32) and helpers, so every generated artefact is reproducible. */
+import { Rng as Mulberry32 } from '../../train/lib/rng.ts';
 
 export type Rng = () => number;
 
+/** mulberry32 as a function: the same sequence as `new Rng(seed).next()` in scripts/train/lib/rng.ts. */
 export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const g = new Mulberry32(seed);
+  return () => g.next();
 }
 
 /** FNV-1a 32-bit: stable hash for split assignment and derived seeds. */

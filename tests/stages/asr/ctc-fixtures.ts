@@ -35,16 +35,7 @@ export function matrix(rows: number[][]): LogProbMatrix {
 }
 
 /** Deterministic PRNG (mulberry32) so random tests are reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 as rng } from '../../../scripts/data/text/prng.ts';
 
 /** Random peaky log-probs: mostly blank frames, sometimes one dominant character. */
 export function randomPeaky(frames: number, vocabSize: number, random: () => number): LogProbMatrix {
