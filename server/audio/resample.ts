@@ -233,28 +233,39 @@ export class StreamingResampler {
     const { up, halfTaps, taps, coeffs } = this.bank!;
     const out = this.out;
     const hist = this.hist;
-    const last = taps - (taps & 3);
     let base = this.base;
     let rem = this.rem;
     let n = 0;
     let outCount = this.outCount;
     while (base + halfTaps < available && outCount < limit) {
       const start = base - halfTaps + 1 - this.histStart;
-      for (; rem < up && outCount < limit; rem++) {
-        const row = rem * taps;
+      // Three phases per pass over the window: each input sample is loaded once for three
+      // outputs. Every output is one sequential sum over j whichever branch computes it, so
+      // streaming stays bit-identical to one-shot however the stream is cut.
+      while (rem + 3 <= up && outCount + 3 <= limit) {
+        const r0 = rem * taps;
+        const r1 = r0 + taps;
+        const r2 = r1 + taps;
         let a0 = 0;
         let a1 = 0;
         let a2 = 0;
-        let a3 = 0;
-        let j = 0;
-        for (; j < last; j += 4) {
-          a0 += hist[start + j] * coeffs[row + j];
-          a1 += hist[start + j + 1] * coeffs[row + j + 1];
-          a2 += hist[start + j + 2] * coeffs[row + j + 2];
-          a3 += hist[start + j + 3] * coeffs[row + j + 3];
+        for (let j = 0; j < taps; j++) {
+          const x = hist[start + j];
+          a0 += x * coeffs[r0 + j];
+          a1 += x * coeffs[r1 + j];
+          a2 += x * coeffs[r2 + j];
         }
-        for (; j < taps; j++) a0 += hist[start + j] * coeffs[row + j];
-        out[n++] = a0 + a1 + (a2 + a3);
+        out[n++] = a0;
+        out[n++] = a1;
+        out[n++] = a2;
+        outCount += 3;
+        rem += 3;
+      }
+      for (; rem < up && outCount < limit; rem++) {
+        const row = rem * taps;
+        let a0 = 0;
+        for (let j = 0; j < taps; j++) a0 += hist[start + j] * coeffs[row + j];
+        out[n++] = a0;
         outCount++;
       }
       if (rem === up) {
