@@ -16,6 +16,7 @@ import type { LstmCtcModel } from '../../../scripts/train/lib/models/lstm-ctc.ts
 import { AcousticModel, type AcousticState } from '../../../server/stages/asr/acoustic-model.ts';
 import { AcousticBatcher } from '../../../server/stages/asr/batcher.ts';
 import { asrFeatures } from '../../../server/stages/asr/features.ts';
+import { gatedChirp } from './test-audio.ts';
 
 const VOCAB = 29;
 const DIM = 320;
@@ -25,19 +26,8 @@ let cache: OnnxSessionCache;
 let acoustic: AcousticModel;
 
 /** Speech-like test audio: gated chirps plus a little seeded noise. */
-function testAudio(seconds: number, seed: number): Float32Array {
-  const n = Math.round(seconds * 16000);
-  const x = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    const gate = Math.floor(i / (2400 + 300 * seed)) % 2;
-    x[i] =
-      0.3 * gate * Math.sin((2 * Math.PI * (150 + 90 * seed + (500 * i) / n) * i) / 16000) +
-      0.01 * (s / 2 ** 32 - 0.5);
-  }
-  return x;
-}
+const testAudio = (seconds: number, seed: number): Float32Array =>
+  gatedChirp(seconds, seed, { gate: 2400 + 300 * seed, hz: 150 + 90 * seed, sweep: 500 });
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   expect(a.length).toBe(b.length);

@@ -22,6 +22,7 @@ import { writeRandomAsrModel } from '../../../scripts/bench/asr.ts';
 import { readWavSync } from '../../../server/audio/wav-io.ts';
 import type { AsrEvent, AsrFinal } from '../../../server/stages/asr/engine.ts';
 import { AsrEngine } from '../../../server/stages/asr/engine.ts';
+import { gatedChirp } from './test-audio.ts';
 
 const LM_LINES = [
   'the room is ready',
@@ -34,19 +35,8 @@ let modelDir: string;
 let cache: OnnxSessionCache;
 let engine: AsrEngine;
 
-function testAudio(seconds: number, seed: number): Float32Array {
-  const n = Math.round(seconds * 16000);
-  const x = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    const gate = Math.floor(i / (2000 + 400 * seed)) % 2;
-    x[i] =
-      0.3 * gate * Math.sin((2 * Math.PI * (150 + 70 * seed + (600 * i) / n) * i) / 16000) +
-      0.01 * (s / 2 ** 32 - 0.5);
-  }
-  return x;
-}
+const testAudio = (seconds: number, seed: number): Float32Array =>
+  gatedChirp(seconds, seed, { gate: 2000 + 400 * seed, hz: 150 + 70 * seed, sweep: 600 });
 
 /** Feeds audio in uneven pieces (as a client's frames arrive) and ends the utterance. */
 async function streamThrough(
