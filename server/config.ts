@@ -51,6 +51,7 @@ const envSchema = z.object({
   TOLK_ASR_LM_WEIGHT: numFrom(0.5, 0, 10),
   TOLK_ASR_TIMEOUT_MS: intFrom(5000, 100, 120_000),
   TOLK_ASR_MAX_BACKLOG_MS: intFrom(2000, 100, 60_000),
+  TOLK_ASR_THREAD: z.enum(['worker', 'main']).default('worker'),
   TOLK_MT_MIN_CONFIDENCE: numFrom(0.5, 0, 1),
   TOLK_MT_MAX_OOV_RATE: numFrom(0.3, 0, 1),
   TOLK_MT_MAX_CHARS: intFrom(2000, 1, 100_000),
@@ -100,6 +101,11 @@ export interface Config {
      * its input queue (which then backpressures the socket) until ASR catches up.
      */
     maxBacklogMs: number;
+    /**
+     * Where the acoustic model runs: 'worker' (its own thread, so a large batched ORT call cannot
+     * stall other sessions' audio) or 'main' (shares the process's ORT session cache).
+     */
+    thread: 'worker' | 'main';
   };
   mt: {
     minConfidence: number;
@@ -156,6 +162,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       lmWeight: e.TOLK_ASR_LM_WEIGHT,
       timeoutMs: e.TOLK_ASR_TIMEOUT_MS,
       maxBacklogMs: e.TOLK_ASR_MAX_BACKLOG_MS,
+      thread: e.TOLK_ASR_THREAD,
     },
     mt: {
       minConfidence: e.TOLK_MT_MIN_CONFIDENCE,

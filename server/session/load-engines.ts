@@ -48,7 +48,8 @@ export async function loadEngines(
   let asr = overrides.asr;
   if (!asr) {
     const loaded = new Map<string, AsrEngineLike>();
-    const cache = new OnnxSessionCache(runtimeOptionsFromConfig(config.models));
+    const runtime = runtimeOptionsFromConfig(config.models);
+    const cache = new OnnxSessionCache(runtime);
     closers.push(() => cache.dispose());
     // The folder name decides the language (the card's id may carry a version or variant).
     const folders = registry
@@ -58,8 +59,13 @@ export async function loadEngines(
       folders.map(async (entry) => {
         const lang = ASR_FOLDER.exec(basename(entry.dir))![1];
         try {
+          const { logger: _logger, ...workerRuntime } = runtime;
           const engine = await AsrEngine.load(entry.dir, cache, {
             beam: { beamWidth: config.asr.beamWidth, lmWeight: config.asr.lmWeight },
+            inference:
+              config.asr.thread === 'worker'
+                ? { thread: 'worker', runtime: workerRuntime }
+                : { thread: 'main' },
           });
           loaded.set(lang, engine);
           closers.push(() => engine.close());

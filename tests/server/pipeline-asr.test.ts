@@ -46,8 +46,12 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-async function startWith(engines: EngineOverrides): Promise<TestServer> {
-  return startTestServer({ TOLK_MODELS_DIR: root }, { createFrontend: createSpeechAudioFrontend, engines });
+/** The acoustic model on the main thread (quicker to start) unless a test asks for the worker default. */
+async function startWith(engines: EngineOverrides, thread: 'main' | 'worker' = 'main'): Promise<TestServer> {
+  return startTestServer(
+    { TOLK_MODELS_DIR: root, TOLK_ASR_THREAD: thread },
+    { createFrontend: createSpeechAudioFrontend, engines },
+  );
 }
 
 async function runTwoSegments(t: TestServer): Promise<ClientEvent[]> {
@@ -96,7 +100,7 @@ function expectRecognized(events: ClientEvent[]): void {
 
 describe('pipeline with a real (tiny, random) recognizer', () => {
   it('loads models/asr-en at start-up: /readyz after loading, /v1/models lists the stages', async () => {
-    const t = await startWith({ mt: scriptedTranslator().translator });
+    const t = await startWith({ mt: scriptedTranslator().translator }, 'worker');
     try {
       await t.server.engines;
       const ready = await (await fetch(`${t.httpUrl}/readyz`)).json();
@@ -131,7 +135,7 @@ describe('pipeline with a real (tiny, random) recognizer', () => {
     };
     const audio = await readWav(new URL(reference.files.noisy8k, fixtures).pathname);
     const t = await startTestServer(
-      { TOLK_MODELS_DIR: root },
+      { TOLK_MODELS_DIR: root, TOLK_ASR_THREAD: 'main' },
       { createFrontend, engines: { mt: scriptedTranslator().translator } },
     );
     try {
@@ -167,7 +171,7 @@ describe('pipeline with a real (tiny, random) recognizer', () => {
 
   describe.skipIf(!hasApertium())('with apertium', () => {
     it('translates each final with apertium and says it is the fallback', async () => {
-      const t = await startWith({});
+      const t = await startWith({}, 'worker');
       try {
         const events = await runTwoSegments(t);
         expectRecognized(events);
