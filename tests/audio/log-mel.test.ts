@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { concatSamples } from '../../server/audio/concat.ts';
 import {
   frameCount,
   hannWindow,
@@ -24,16 +25,6 @@ function noise(n: number, seed = 1): Float32Array {
 
 function tone(hz: number, n: number, amp = 0.5): Float32Array {
   return Float32Array.from({ length: n }, (_, i) => amp * Math.sin((2 * Math.PI * hz * i) / SR));
-}
-
-function concat(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }
 
 describe('mel filterbank vs the analytic Slaney scale', () => {
@@ -130,21 +121,21 @@ describe('log-mel vs an independent reference', () => {
 
 describe('streaming == batch', () => {
   it('gives bit-identical frames for any chunking, including the padded tail', () => {
-    const x = concat([noise(9000, 3), tone(440, 7777)]);
+    const x = concatSamples([noise(9000, 3), tone(440, 7777)]);
     const batch = logMel(x, { padEnd: true });
     for (const chunk of [1, 37, 160, 400, 1024, 5000]) {
       const s = new StreamingLogMel();
       const parts: Float32Array[] = [];
       for (let i = 0; i < x.length; i += chunk) parts.push(s.push(x.subarray(i, i + chunk)).data);
-      const beforeFlush = concat(parts);
+      const beforeFlush = concatSamples(parts);
       expect(beforeFlush).toEqual(logMel(x).data);
       parts.push(s.flush().data);
-      expect(concat(parts)).toEqual(batch.data);
+      expect(concatSamples(parts)).toEqual(batch.data);
     }
   });
 
   it('causal normalization: streaming equals batch, and warm-up leans on the prior', () => {
-    const x = concat([noise(20000, 5), tone(1000, 12000, 0.3)]);
+    const x = concatSamples([noise(20000, 5), tone(1000, 12000, 0.3)]);
     const feats = logMel(x);
     const acc = new MelStatsAccumulator(80);
     acc.add(logMel(noise(32000, 9)).data);
@@ -154,7 +145,7 @@ describe('streaming == batch', () => {
     const parts: Float32Array[] = [];
     for (let t = 0; t < feats.frames; t += 7)
       parts.push(stream.apply(feats.data.slice(t * 80, (t + 7) * 80)));
-    expect(concat(parts)).toEqual(batch);
+    expect(concatSamples(parts)).toEqual(batch);
     // with a huge prior weight the causal normalizer is the global normalizer
     const heavy = new CausalNormalizer(prior, 1e12).apply(feats.data.slice());
     const global = new GlobalNormalizer(prior).apply(feats.data.slice());

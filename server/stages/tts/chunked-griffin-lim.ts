@@ -8,6 +8,7 @@
  *   frames:   … | ctx | ── chunk (emitted) ── | lookahead | …
  *   samples:        [a·hop ─────────────── b·hop)  + held tail [b·hop, b·hop + fade) for the next fade
  */
+import { concatSamples } from '../../audio/concat.ts';
 import { istftLength, type StftConfig, StftEngine, TTS_STFT_CONFIG } from '../../audio/stft.ts';
 import { griffinLim } from './griffin-lim.ts';
 import type { MelInverter } from './mel-inverse.ts';
@@ -75,7 +76,7 @@ export class ChunkedGriffinLim {
       if (this.totalFrames < this.nextFrame + size + this.opts.lookaheadFrames) break;
       out.push(this.runBlock(this.nextFrame + size, false));
     }
-    return concat(out);
+    return out.length === 1 ? out[0] : concatSamples(out);
   }
 
   /** Vocodes every remaining frame and returns the rest of the utterance. */
@@ -146,15 +147,4 @@ export class ChunkedGriffinLim {
     this.samplesOut += out.length;
     return out;
   }
-}
-
-function concat(parts: Float32Array[]): Float32Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }

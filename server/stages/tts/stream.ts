@@ -9,6 +9,7 @@
  * AbortSignal, e.g. a barge-in `clear`) aborts the synthesizer and drops the queue: no chunk is
  * yielded after the abort is observed, so at most the chunk already handed out plays.
  */
+import { concatSamples } from '../../audio/concat.ts';
 import { PipelineError, toPipelineError } from '../../errors.ts';
 import type { Lang } from '../../text/number-words.ts';
 import { type PacingClock, realClock } from './pacing-clock.ts';
@@ -199,7 +200,7 @@ export class SpeechStream implements AsyncIterable<PcmChunk> {
     let resampler: ChunkResampler | null = null;
     let pending = new Float32Array(0);
     const emitFull = async (samples: Float32Array, final: boolean) => {
-      const all = pending.length ? concat([pending, samples]) : samples;
+      const all = pending.length ? concatSamples([pending, samples]) : samples;
       let o = 0;
       for (; o + this.chunkSamples <= all.length; o += this.chunkSamples) {
         await this.enqueue(all.slice(o, o + this.chunkSamples));
@@ -245,14 +246,4 @@ export function pcmBytesPerChunk(
   opts: Pick<SpeechStreamOptions, 'outputSampleRate' | 'encoding' | 'chunkMs'>,
 ): number {
   return Math.round((opts.outputSampleRate * (opts.chunkMs ?? 40)) / 1000) * bytesPerSample(opts.encoding);
-}
-
-function concat(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }

@@ -74,15 +74,7 @@ export function segmentsOf(events: FrontendEvent[]): { startMs: number; endMs: n
   return out;
 }
 
-export function concat(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+export { concatSamples as concat } from '../../../server/audio/concat.ts';
 
 /** Energy of x over [fromMs, toMs). */
 export function energy(x: Float32Array, sampleRate: number, fromMs: number, toMs: number): number {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { concatSamples } from '../../../server/audio/concat.ts';
 import { LOG_MEL_CONFIG, logMel } from '../../../server/audio/log-mel.ts';
 import { createMelFilterbank } from '../../../server/audio/mel-filterbank.ts';
 import { istftLength, stft } from '../../../server/audio/stft.ts';
@@ -13,16 +14,6 @@ const mel = logMel(audio, { padEnd: true });
 const inverter = melInverterFor(LOG_MEL_CONFIG);
 const target = inverter.logMelToMagnitude(mel.data, mel.frames);
 const bands = createMelFilterbank(LOG_MEL_CONFIG);
-
-function join(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 describe('mel pseudo-inverse', () => {
   it('gives a magnitude whose mel matches the input mel in bands that carry the signal', () => {
@@ -92,7 +83,7 @@ describe('Griffin-Lim', () => {
     // Audio came out before the end (streaming), in more than one piece.
     expect(parts.filter((p) => p.length > 0).length).toBeGreaterThan(3);
     expect(parts.slice(0, 4).some((p) => p.length > 0)).toBe(true);
-    const y = join(parts);
+    const y = concatSamples(parts);
     expect(y.length).toBe(whole.length);
     const scChunked = spectralConvergence(target, stft(y, cfg));
     expect(scChunked).toBeLessThan(scWhole * 1.25 + 0.02);
