@@ -203,6 +203,17 @@ export class NaiveTransformerBlock {
   }
 }
 
+/** A fused attention weight: `<base>/<kind>/<leaf>`. */
+const FUSED_WEIGHT = /^(.*)\/(qkv|kv|q|out)\/(kernel|bias)$/;
+type FusedKind = 'qkv' | 'kv' | 'q' | 'out';
+/** The exporter's names of a fused weight's column blocks, in order. */
+const FUSED_PARTS: Record<FusedKind, readonly string[]> = {
+  qkv: ['query', 'key', 'value'],
+  kv: ['key', 'value'],
+  q: ['query'],
+  out: ['attention_output'],
+};
+
 /**
  * Fused training layout → the exporter's attention names (scripts/export/layers/attention.ts):
  * `<blk>/self/qkv/*` → `<blk>/self/{query,key,value}/*` and `<blk>/self/out/*` →
@@ -223,18 +234,13 @@ export function splitAttentionWeights(weights: WeightMap): WeightMap {
     });
   };
   for (const [name, w] of weights) {
-    const m = /^(.*)\/(qkv|kv|q|out)\/(kernel|bias)$/.exec(name);
+    const m = FUSED_WEIGHT.exec(name);
     if (!m) {
       out.set(name, w);
       continue;
     }
     const [, base, kind, leaf] = m;
-    const names = {
-      qkv: ['query', 'key', 'value'],
-      kv: ['key', 'value'],
-      q: ['query'],
-      out: ['attention_output'],
-    }[kind as 'qkv' | 'kv' | 'q' | 'out'];
+    const names = FUSED_PARTS[kind as FusedKind];
     cols(w, names.length).forEach((part, i) => {
       out.set(`${base}/${names[i]}/${leaf}`, part);
     });
@@ -251,15 +257,10 @@ export function fuseAttentionWeights(weights: WeightMap, params: ParamStore): We
       out.set(name, direct);
       continue;
     }
-    const m = /^(.*)\/(qkv|kv|q|out)\/(kernel|bias)$/.exec(name);
+    const m = FUSED_WEIGHT.exec(name);
     if (!m) continue; // setWeights reports what is missing
     const [, base, kind, leaf] = m;
-    const names = {
-      qkv: ['query', 'key', 'value'],
-      kv: ['key', 'value'],
-      q: ['query'],
-      out: ['attention_output'],
-    }[kind as 'qkv' | 'kv' | 'q' | 'out'];
+    const names = FUSED_PARTS[kind as FusedKind];
     const parts = names.map((n) => weights.get(`${base}/${n}/${leaf}`));
     if (parts.some((p) => !p)) continue;
     const target = params.get(name).shape;
