@@ -3,7 +3,7 @@
  * frames a noun phrase; the generator wraps them in a polite / question / negative form.
  * `sentence` frames yield a finished sentence. Template ids are stable: they decide the split.
  */
-import { type Bi, bi, cat, type Mode, question, statement } from './grammar.ts';
+import { type Adj, type Bi, bi, cat, isAdj, type Mode, type Noun, question, statement } from './grammar.ts';
 import type { Picker } from './picker.ts';
 
 export type Domain =
@@ -33,6 +33,34 @@ export interface Template {
 
 export function frame(domain: Domain, kind: FrameKind, id: string, make: Template['make']): Template {
   return { id: `${domain}.${id}`, domain, kind, make };
+}
+
+/**
+ * "The room is (not) ready." / "Is your room ready?" — `subject` is a noun phrase of `n`
+ * ("Is your room ready?" / "¿Está lista su habitación?"); the caller draws plural, negation
+ * and question, so its picks stay in its own order.
+ */
+export function stateSentence(
+  n: Noun,
+  subject: Bi,
+  a: Adj,
+  plural: boolean,
+  neg: boolean,
+  asQ: boolean,
+): ReturnType<Template['make']> {
+  if (asQ)
+    return {
+      form: 'question',
+      phrase: () =>
+        question({
+          en: `${plural ? 'are' : 'is'} ${subject.en} ${a.en}`,
+          es: `${isAdj(n, a, plural).es} ${subject.es}`,
+        }),
+    };
+  return {
+    form: neg ? 'negation' : 'statement',
+    phrase: () => statement(cat(subject, isAdj(n, a, plural, neg))),
+  };
 }
 
 interface Wrapper {

@@ -13,7 +13,7 @@ import {
   price,
   roomNumber,
 } from '../slots-numeric.ts';
-import { frame, type Template } from '../template.ts';
+import { frame, stateSentence, type Template } from '../template.ts';
 
 const ROOM_KINDS = pool('hotel-room-kind', [
   noun('single room|single rooms|habitación individual|habitaciones individuales|f'),
@@ -177,19 +177,7 @@ export const HOTEL_TEMPLATES: Template[] = [
     const neg = p.chance(0.3);
     const asQ = !neg && p.chance(0.4);
     const subject = np(ROOM, p.one(['the', 'your', 'my'] as const), plural);
-    if (asQ) {
-      // "Is your room ready?" / "¿Está lista su habitación?"
-      const phrase = () =>
-        question({
-          en: `${plural ? 'are' : 'is'} ${subject.en} ${state.en}`,
-          es: `${isAdj(ROOM, state, plural).es} ${subject.es}`,
-        });
-      return { form: 'question', phrase };
-    }
-    return {
-      form: neg ? 'negation' : 'statement',
-      phrase: () => statement(cat(subject, isAdj(ROOM, state, plural, neg))),
-    };
+    return stateSentence(ROOM, subject, state, plural, neg, asQ);
   }),
   frame('hotel', 'sentence', 'part-broken', (p) => {
     const part = p.from(ROOM_PARTS);

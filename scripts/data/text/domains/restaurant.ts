@@ -1,8 +1,8 @@
-import { adj, bi, cat, isAdj, type Mode, noun, np, question, statement } from '../grammar.ts';
+import { adj, bi, cat, type Mode, noun, np, question, statement } from '../grammar.ts';
 import { SURNAMES, WEEKDAYS } from '../lexicon-shared.ts';
 import { pool } from '../picker.ts';
 import { atTime, count, pickPrice, pickTime, price } from '../slots-numeric.ts';
-import { frame, type Template } from '../template.ts';
+import { frame, stateSentence, type Template } from '../template.ts';
 
 const DISHES = pool('restaurant-dish', [
   noun('salad|salads|ensalada|ensaladas|f'),
@@ -144,19 +144,7 @@ export const RESTAURANT_TEMPLATES: Template[] = [
     const neg = p.chance(0.3);
     const asQ = !neg && p.chance(0.3);
     const subject = np(d, p.one(['the', 'this', 'my'] as const), plural);
-    if (asQ)
-      return {
-        form: 'question',
-        phrase: () =>
-          question({
-            en: `${plural ? 'are' : 'is'} ${subject.en} ${s.en}`,
-            es: `${isAdj(d, s, plural).es} ${subject.es}`,
-          }),
-      };
-    return {
-      form: neg ? 'negation' : 'statement',
-      phrase: () => statement(cat(subject, isAdj(d, s, plural, neg))),
-    };
+    return stateSentence(d, subject, s, plural, neg, asQ);
   }),
   frame('restaurant', 'sentence', 'dish-has', (p) => {
     const d = p.from(DISHES);

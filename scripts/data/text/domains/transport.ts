@@ -13,7 +13,7 @@ import {
   plainNumber,
   price,
 } from '../slots-numeric.ts';
-import { frame, type Template } from '../template.ts';
+import { frame, stateSentence, type Template } from '../template.ts';
 
 const TICKETS = pool('transport-ticket', [
   noun('one way ticket|one way tickets|billete de ida|billetes de ida|m'),
@@ -206,19 +206,7 @@ export const TRANSPORT_TEMPLATES: Template[] = [
     const neg = p.chance(0.3);
     const asQ = !neg && p.chance(0.4);
     const subject = np(v, 'the', plural);
-    if (asQ)
-      return {
-        form: 'question',
-        phrase: () =>
-          question({
-            en: `${plural ? 'are' : 'is'} ${subject.en} ${s.en}`,
-            es: `${isAdj(v, s, plural).es} ${subject.es}`,
-          }),
-      };
-    return {
-      form: neg ? 'negation' : 'statement',
-      phrase: () => statement(cat(subject, isAdj(v, s, plural, neg))),
-    };
+    return stateSentence(v, subject, s, plural, neg, asQ);
   }),
   frame('transport', 'sentence', 'delay-minutes', (p) => {
     const v = p.from(VEHICLES);
