@@ -3,6 +3,7 @@
  * Testable in-process with `app.request(...)`.
  */
 import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
 import { Hono } from 'hono';
 import type { ModelRegistry } from '../../models/registry.ts';
 import type { Metrics } from '../metrics.ts';
@@ -20,11 +21,39 @@ export interface HttpAppOptions {
   engineSummary?: () => EngineSummary | undefined;
   isShuttingDown: () => boolean;
   activeSessions: () => number;
-  /** Demo page file; read on each request so edits show without a restart. */
-  demoPagePath?: URL | string;
+  /**
+   * Folder of the built demo page (`npm run build:browser`): `index.html` served at `/`, files of
+   * `assets/` at `/assets/<name>`. Read on each request, so a rebuild shows without a restart.
+   */
+  demoDir?: URL;
 }
 
-const DEFAULT_DEMO_PAGE = new URL('../../client/browser/index.html', import.meta.url);
+const DEFAULT_DEMO_DIR = new URL('../../client/browser/build/', import.meta.url);
+
+/** Content types of the files the demo build writes; anything else is not served. */
+const ASSET_TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+};
+
+/** One flat file name: no folders, no `..`, no hidden files. */
+const ASSET_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9]+)+$/;
+
+const DEMO_NOT_BUILT = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>tolk · demo page not built</title></head>
+<body style="font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem">
+<h1>tolk</h1>
+<p>The server is running, but the browser demo page has not been built.
+Run <code>npm run build:browser</code> (or start the server with <code>npm start</code>, which builds it)
+and reload.</p>
+<p><a href="/v1/models">/v1/models</a> · <a href="/readyz">/readyz</a> · WebSocket <code>/v1/stream</code></p>
+</body></html>
+`;
+
+const isMissing = (err: unknown) => (err as NodeJS.ErrnoException).code === 'ENOENT';
 
 export interface EngineSummary {
   asr: string[];
@@ -84,9 +113,32 @@ export function createHttpApp(options: HttpAppOptions): Hono {
     }),
   );
 
+  const demoDir = options.demoDir ?? DEFAULT_DEMO_DIR;
   app.get('/', async (c) => {
-    const html = await readFile(options.demoPagePath ?? DEFAULT_DEMO_PAGE, 'utf8');
-    return c.html(html);
+    try {
+      const html = await readFile(new URL('index.html', demoDir), 'utf8');
+      return c.html(html, 200, { 'Cache-Control': 'no-cache' });
+    } catch (err) {
+      if (!isMissing(err)) throw err;
+      return c.html(DEMO_NOT_BUILT, 200, { 'Cache-Control': 'no-cache' });
+    }
+  });
+
+  app.get('/assets/:name', async (c) => {
+    const name = c.req.param('name');
+    const type = ASSET_TYPES[extname(name)];
+    if (!ASSET_NAME.test(name) || !type)
+      return c.json({ error: { code: 'not_found', message: 'No such asset' } }, 404);
+    try {
+      const body = await readFile(new URL(`assets/${name}`, demoDir));
+      return c.body(body, 200, { 'Content-Type': type, 'Cache-Control': 'no-cache' });
+    } catch (err) {
+      if (!isMissing(err)) throw err;
+      return c.json(
+        { error: { code: 'not_found', message: `No such asset (built with npm run build:browser?)` } },
+        404,
+      );
+    }
   });
 
   app.notFound((c) => c.json({ error: { code: 'not_found', message: 'No such route' } }, 404));

@@ -1,0 +1,324 @@
+/**
+ * tolk demo page: microphone → /v1/stream → live VAD, partial and final transcripts,
+ * translations, per-turn latency, and translated speech when the server has a voice.
+ *
+ * Modules: audio-capture.ts (mic + AudioWorklet → s16le frames), tolk-connection.ts (protocol
+ * session with reconnect and backoff), playback.ts (channel-2 speech through Web Audio),
+ * ui.ts (DOM). This file wires them together.
+ */
+import type { ServerMessage, Stage } from '../../server/protocol/messages.ts';
+import { AudioCapture, type CapturedFrame, CaptureError } from './audio-capture.ts';
+import { type PlaybackState, SpeechPlayer } from './playback.ts';
+import { type ConnectionStatus, TolkConnection } from './tolk-connection.ts';
+import { LANGUAGE_NAMES, PageView } from './ui.ts';
+
+/** Frame length sent to the server (the protocol allows up to 100 ms). */
+const FRAME_MS = 40;
+/** Meter fall-back per frame, dB (a peak meter that decays, so short syllables stay visible). */
+const METER_DECAY_DB = 2;
+
+interface Run {
+  context: AudioContext;
+  capture: AudioCapture;
+  player: SpeechPlayer;
+  connection: TolkConnection;
+  stages: Stage[];
+  /** Session whose speech stream is playing (segment ids restart with each session). */
+  speechSession: number;
+  meterDb: number;
+  watchdog: ReturnType<typeof setInterval>;
+}
+
+const view = new PageView();
+const params = new URLSearchParams(location.search);
+let audioContext: AudioContext | undefined;
+let run: Run | undefined;
+
+const languageName = (tag: string) => LANGUAGE_NAMES[tag] ?? tag;
+
+function streamUrl(): string {
+  const url = new URL('/v1/stream', location.href);
+  url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  // Servers with TOLK_API_KEYS: browsers cannot set headers on a WebSocket, so the key rides in the URL.
+  const token = params.get('token');
+  if (token) url.searchParams.set('token', token);
+  return url.href;
+}
+
+/** The page's AudioContext at the device's own rate, within the protocol's 8–48 kHz. */
+async function getAudioContext(): Promise<AudioContext> {
+  if (!audioContext) {
+    audioContext = new AudioContext({ latencyHint: 'interactive' });
+    if (audioContext.sampleRate > 48_000 || audioContext.sampleRate < 8000) {
+      await audioContext.close();
+      audioContext = new AudioContext({ latencyHint: 'interactive', sampleRate: 48_000 });
+    }
+  }
+  // Created or resumed inside the click handler, so autoplay policies allow playback.
+  await audioContext.resume();
+  return audioContext;
+}
+
+// ------------------------------------------------------------------ languages
+
+function initLanguages(): void {
+  const source = params.get('source') ?? localStorage.getItem('tolk.source') ?? 'en';
+  const target = params.get('target') ?? localStorage.getItem('tolk.target') ?? 'es';
+  if (source in LANGUAGE_NAMES) view.source.value = source;
+  if (target in LANGUAGE_NAMES) view.target.value = target;
+  if (view.source.value === view.target.value) view.target.value = view.source.value === 'en' ? 'es' : 'en';
+  const keepApart = (changed: HTMLSelectElement, other: HTMLSelectElement) => {
+    if (changed.value === other.value) other.value = changed.value === 'en' ? 'es' : 'en';
+    localStorage.setItem('tolk.source', view.source.value);
+    localStorage.setItem('tolk.target', view.target.value);
+  };
+  view.source.addEventListener('change', () => keepApart(view.source, view.target));
+  view.target.addEventListener('change', () => keepApart(view.target, view.source));
+  view.swap.addEventListener('click', () => {
+    [view.source.value, view.target.value] = [view.target.value, view.source.value];
+    keepApart(view.source, view.target);
+  });
+}
+
+// ------------------------------------------------------------------ start / stop
+
+async function start(): Promise<void> {
+  view.clearAlert();
+  view.setState('connecting', 'Opening the microphone…');
+  const context = await getAudioContext();
+  let capture: AudioCapture;
+  try {
+    capture = await AudioCapture.start(context, onFrame, { frameMs: FRAME_MS });
+  } catch (err) {
+    const message = err instanceof CaptureError ? err.message : `Microphone failed: ${String(err)}`;
+    view.setState(
+      'error',
+      err instanceof CaptureError && err.code === 'mic_denied' ? 'Microphone blocked' : 'No microphone',
+    );
+    view.showAlert(message);
+    return;
+  }
+  const source = view.source.value;
+  const target = view.target.value;
+  const player = new SpeechPlayer(context, onPlayback);
+  const connection = new TolkConnection(
+    streamUrl(),
+    {
+      sampleRate: context.sampleRate,
+      encoding: 's16le',
+      source,
+      target,
+      partials: true,
+      returnDenoised: false,
+    },
+    {
+      status: onStatus,
+      message: onMessage,
+      speech: (pcm) => run?.player.push(pcm),
+      warning: (t) => view.showAlert(t, 'warning'),
+    },
+  );
+  run = {
+    context,
+    capture,
+    player,
+    connection,
+    stages: [],
+    speechSession: 0,
+    meterDb: -100,
+    watchdog: setInterval(() => {
+      if (run?.capture.ended) {
+        view.showAlert('The microphone stopped (unplugged, or the permission was revoked).');
+        void stop();
+      }
+    }, 1000),
+  };
+  view.setSessionInfo(
+    `${capture.deviceLabel || 'microphone'} · ${context.sampleRate} Hz · ${languageName(source)} → ${languageName(target)}`,
+  );
+  connection.open();
+}
+
+async function stop(): Promise<void> {
+  const current = run;
+  if (!current) return;
+  current.capture.stop();
+  await current.connection.stop();
+}
+
+function teardown(reason: string): void {
+  const current = run;
+  if (!current) return;
+  clearInterval(current.watchdog);
+  current.capture.stop();
+  run = undefined;
+  view.setVad(false);
+  view.setPartial('');
+  view.setLevel(-100);
+  view.setState('idle', reason === 'stopped' ? 'Stopped' : reason);
+}
+
+// ------------------------------------------------------------------ events
+
+function onFrame(frame: CapturedFrame): void {
+  const current = run;
+  if (!current) return;
+  current.meterDb = Math.max(frame.peakDb, current.meterDb - METER_DECAY_DB);
+  view.setLevel(current.meterDb);
+  current.connection.sendAudio(frame.pcm);
+}
+
+function onStatus(status: ConnectionStatus): void {
+  switch (status.kind) {
+    case 'connecting':
+      view.setState(
+        'connecting',
+        status.attempt > 1 ? `Connecting… (attempt ${status.attempt})` : 'Connecting…',
+      );
+      break;
+    case 'starting':
+      view.setState('connecting', 'Starting a session…');
+      break;
+    case 'ready': {
+      const { ready } = status;
+      if (run) run.stages = ready.stages;
+      if (document.body.dataset.state === 'reconnecting') view.clearAlert();
+      view.showSessionStages(ready);
+      view.setState('ready', `Listening — speak ${languageName(ready.source)}`);
+      document.body.dataset.sessionStages = ready.stages.join(' ');
+      break;
+    }
+    case 'reconnecting': {
+      run?.player.clear();
+      view.setVad(false);
+      view.setPartial('');
+      const inS = (status.inMs / 1000).toFixed(1);
+      view.setState('reconnecting', `Reconnecting in ${inS} s…`);
+      view.showAlert(
+        `Not connected: ${status.reason}. Retrying (attempt ${status.attempt}, next in ${inS} s).`,
+        'warning',
+      );
+      break;
+    }
+    case 'stopping':
+      view.setState('stopping', 'Finishing the last segment…');
+      break;
+    case 'stopped':
+      teardown(status.reason);
+      break;
+    case 'idle':
+      break;
+  }
+}
+
+function onMessage(message: ServerMessage, session: number): void {
+  const current = run;
+  if (!current) return;
+  switch (message.type) {
+    case 'speech_start':
+      view.setVad(true, message.segmentId);
+      view.turn(session, message.segmentId).started(message.streamMs);
+      break;
+    case 'speech_end': {
+      view.setVad(false);
+      view.setPartial('');
+      const turn = view.turn(session, message.segmentId);
+      turn.ended(message.streamMs);
+      if (!current.stages.includes('asr')) {
+        turn.noTranscript(
+          `No ${languageName(view.source.value)} recognizer on the server: speech detected, not transcribed.`,
+        );
+      }
+      break;
+    }
+    case 'transcript':
+      if (message.final) {
+        view.setPartial('');
+        view.turn(session, message.segmentId).transcript(message);
+      } else {
+        view.setPartial(message.text);
+      }
+      break;
+    case 'translation':
+      view.turn(session, message.segmentId).translation(message);
+      break;
+    case 'audio_start':
+      if (message.stream === 'speech') {
+        current.speechSession = session;
+        current.player.begin(message);
+        if (message.segmentId !== undefined) view.turn(session, message.segmentId).speech('queued');
+      }
+      break;
+    case 'audio_end':
+      if (message.stream === 'speech') current.player.end();
+      break;
+    case 'clear':
+      if (message.stream === 'speech') {
+        current.player.clear();
+        if (message.segmentId !== undefined) view.turn(session, message.segmentId).speech('cleared');
+      }
+      break;
+    case 'metrics':
+      view.turn(session, message.segmentId).metrics(message);
+      break;
+    case 'error':
+      if (message.segmentId !== undefined) {
+        view.turn(session, message.segmentId).error(`${message.stage ?? 'stage'} failed: ${message.code}`);
+      } else if (message.recoverable) {
+        view.showAlert(`Server: ${message.message} (${message.code})`, 'warning');
+      }
+      // Fatal errors end the socket; the connection reports them with its reconnect.
+      break;
+    case 'ready':
+    case 'end':
+      break;
+  }
+}
+
+function onPlayback(state: PlaybackState): void {
+  const current = run;
+  if (!current) return;
+  view.markPlaying(current.speechSession, state.playingSegment);
+  document.body.dataset.speechSamples = String(state.receivedSamples);
+  document.body.dataset.speechLoudSamples = String(state.loudSamples);
+}
+
+// ------------------------------------------------------------------ page start-up
+
+async function showServer(): Promise<void> {
+  try {
+    const res = await fetch('/v1/models', { cache: 'no-store' });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    const body = (await res.json()) as { stages: Stage[] };
+    view.showServerStages(body.stages);
+  } catch (err) {
+    view.showAlert(
+      `The tolk server is not answering (${(err as Error).message}). Start it and reload the page.`,
+    );
+  }
+}
+
+function init(): void {
+  initLanguages();
+  view.setState('idle', 'Press Start and speak');
+  view.setVad(false);
+  view.setLevel(-100);
+  view.setPartial('');
+  if (params.has('room')) {
+    view.showNote(
+      'Conversation rooms (?room=…) are not available on this server yet: this page runs a one-person session.',
+    );
+  }
+  view.toggle.addEventListener('click', () => {
+    if (run) void stop();
+    else
+      void start().catch((err) => {
+        view.setState('error', 'Could not start');
+        view.showAlert(String(err));
+      });
+  });
+  window.addEventListener('pagehide', () => void stop());
+  void showServer();
+}
+
+init();
