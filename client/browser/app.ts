@@ -27,12 +27,15 @@ interface Run {
   speechSession: number;
   meterDb: number;
   watchdog: ReturnType<typeof setInterval>;
+  stopping: boolean;
 }
 
 const view = new PageView();
 const params = new URLSearchParams(location.search);
 let audioContext: AudioContext | undefined;
 let run: Run | undefined;
+/** True while start() waits for the microphone (run is not set yet). */
+let starting = false;
 
 const languageName = (tag: string) => LANGUAGE_NAMES[tag] ?? tag;
 
@@ -83,6 +86,15 @@ function initLanguages(): void {
 // ------------------------------------------------------------------ start / stop
 
 async function start(): Promise<void> {
+  starting = true;
+  try {
+    await startRun();
+  } finally {
+    starting = false;
+  }
+}
+
+async function startRun(): Promise<void> {
   view.clearAlert();
   view.setState('connecting', 'Opening the microphone…');
   const context = await getAudioContext();
@@ -126,8 +138,9 @@ async function start(): Promise<void> {
     stages: [],
     speechSession: 0,
     meterDb: -100,
+    stopping: false,
     watchdog: setInterval(() => {
-      if (run?.capture.ended) {
+      if (run && !run.stopping && run.capture.ended) {
         view.showAlert('The microphone stopped (unplugged, or the permission was revoked).');
         void stop();
       }
@@ -141,7 +154,9 @@ async function start(): Promise<void> {
 
 async function stop(): Promise<void> {
   const current = run;
-  if (!current) return;
+  if (!current || current.stopping) return;
+  current.stopping = true;
+  clearInterval(current.watchdog);
   current.capture.stop();
   await current.connection.stop();
 }
@@ -310,6 +325,7 @@ function init(): void {
     );
   }
   view.toggle.addEventListener('click', () => {
+    if (starting) return;
     if (run) void stop();
     else
       void start().catch((err) => {

@@ -27,6 +27,9 @@ export class CaptureError extends Error {
   }
 }
 
+/** Contexts that already loaded the worklet module (a module is loaded once per context). */
+const workletLoaded = new WeakSet<BaseAudioContext>();
+
 const toDb = (v: number) => (v > 1e-5 ? 20 * Math.log10(v) : -100);
 
 function describeGetUserMediaError(err: unknown): CaptureError {
@@ -94,7 +97,10 @@ export class AudioCapture {
       throw describeGetUserMediaError(err);
     }
     try {
-      await context.audioWorklet.addModule(options.workletUrl ?? '/assets/capture-worklet.js');
+      if (!workletLoaded.has(context)) {
+        await context.audioWorklet.addModule(options.workletUrl ?? '/assets/capture-worklet.js');
+        workletLoaded.add(context);
+      }
       capture.source = context.createMediaStreamSource(capture.stream);
       capture.node = new AudioWorkletNode(context, 'tolk-capture', {
         numberOfInputs: 1,
