@@ -16,10 +16,44 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBrowser } from '../../scripts/build-browser.ts';
 import { type RunningServer, startServer } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
+import {
+  scriptedAsrEngine,
+  scriptedTranslator,
+  toneSynthesizer,
+} from '../server/helpers/pipeline-doubles.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+  '--autoplay-policy=no-user-gesture-required',
+];
 const FAKE_MIC = fileURLToPath(new URL('../fixtures/frontend/hotel-clean-16k.wav', import.meta.url));
 const SCREENSHOT = fileURLToPath(new URL('../../reports/demo-page.png', import.meta.url));
+/** The page with every stage running (engine doubles). */
+const SCREENSHOT_FULL = fileURLToPath(new URL('../../reports/demo-page-all-stages.png', import.meta.url));
+
+async function openPage(errors: string[]): Promise<{ browser: Browser; page: Page }> {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [...CHROMIUM_ARGS, `--use-file-for-fake-audio-capture=${FAKE_MIC}`],
+  });
+  const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+  page.on('pageerror', (err) => errors.push(err.message));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(msg.text());
+  });
+  return { browser, page };
+}
 
 describe.skipIf(!existsSync(CHROMIUM))('demo page in Chromium (fake microphone)', () => {
   let server: RunningServer;
@@ -34,29 +68,7 @@ describe.skipIf(!existsSync(CHROMIUM))('demo page in Chromium (fake microphone)'
       loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', TOLK_SHUTDOWN_GRACE_MS: '500' }),
     );
     serverStages = (await server.engines).stages;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--use-fake-ui-for-media-stream',
-        '--use-fake-device-for-media-stream',
-        `--use-file-for-fake-audio-capture=${FAKE_MIC}`,
-        '--autoplay-policy=no-user-gesture-required',
-      ],
-    });
-    page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') pageErrors.push(msg.text());
-    });
+    ({ browser, page } = await openPage(pageErrors));
   });
 
   afterAll(async () => {
@@ -128,5 +140,75 @@ describe.skipIf(!existsSync(CHROMIUM))('demo page in Chromium (fake microphone)'
       .toMatch(/server unreachable|connection lost|shutting down/);
     await page.click('#toggle');
     await page.locator('body[data-state="idle"]').waitFor({ timeout: 5000 });
+  });
+});
+
+/**
+ * The whole turn on the page with engine doubles from the server tests (no trained model needed):
+ * a counting recognizer, a tagging translator that reports an apertium fallback, and a 440 Hz
+ * tone "voice" for Spanish, so the transcript, translation and speech-playback paths all run.
+ */
+describe.skipIf(!existsSync(CHROMIUM))('demo page in Chromium with ASR, MT and TTS doubles', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    await buildBrowser();
+    server = await startServer(
+      loadConfig({
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'silent',
+        TOLK_MODELS_DIR: '/nonexistent-tolk-models',
+      }),
+      {
+        engines: {
+          asr: new Map([['en', scriptedAsrEngine().engine]]),
+          mt: scriptedTranslator().translator,
+          tts: new Map([['es', toneSynthesizer(400)]]),
+        },
+      },
+    );
+    await server.engines;
+    ({ browser, page } = await openPage(pageErrors));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('shows final transcripts, translations with engine and fallback, and plays the speech audio', async () => {
+    await page.goto(`http://127.0.0.1:${server.port}/`);
+    await page.click('#toggle');
+    await page.locator('body[data-state="ready"]').waitFor({ timeout: 20_000 });
+    expect(await page.getAttribute('body', 'data-session-stages')).toBe('frontend asr mt tts');
+    expect(await page.locator('#speech-note').isVisible()).toBe(false);
+
+    await page.locator('.turn .turn-source.final').first().waitFor({ timeout: 20_000 });
+    expect(await page.locator('.turn .turn-source.final').first().textContent()).toMatch(/^utterance/);
+    const translation = page.locator('.turn .turn-target.translation').first();
+    await translation.waitFor({ timeout: 20_000 });
+    expect(await translation.textContent()).toMatch(/^es\(utterance/);
+    expect(await page.locator('.turn .badge-engine').first().textContent()).toBe('apertium');
+    expect(await page.locator('.turn .badge-fallback').first().textContent()).toContain(
+      'primary unavailable',
+    );
+
+    // Speech: channel-2 frames decoded into the page's audio graph, and not silent.
+    await expect
+      .poll(async () => Number(await page.getAttribute('body', 'data-speech-loud-samples')), {
+        timeout: 20_000,
+      })
+      .toBeGreaterThan(1000);
+    await page.locator('.turn .badge-speech').first().waitFor();
+    await page.locator('.turn [data-metric="first audio"]').first().waitFor({ timeout: 20_000 });
+
+    await page.screenshot({ path: SCREENSHOT_FULL, fullPage: true });
+    await page.click('#toggle');
+    await page.locator('body[data-state="idle"]').waitFor({ timeout: 15_000 });
+    expect(pageErrors).toEqual([]);
   });
 });
