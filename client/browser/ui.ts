@@ -95,6 +95,7 @@ export class PageView {
 
   setPartial(text: string): void {
     this.partial.textContent = text;
+    if (text) this.partial.dataset.seen = 'true';
     this.partial.hidden = text === '';
   }
 

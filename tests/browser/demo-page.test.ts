@@ -189,6 +189,8 @@ describe.skipIf(!existsSync(CHROMIUM))('demo page in Chromium with ASR, MT and T
 
     await page.locator('.turn .turn-source.final').first().waitFor({ timeout: 20_000 });
     expect(await page.locator('.turn .turn-source.final').first().textContent()).toMatch(/^utterance/);
+    // Partials were shown while the segment was spoken (the counting recognizer's `w1 w2 …`).
+    expect(await page.getAttribute('#partial', 'data-seen')).toBe('true');
     const translation = page.locator('.turn .turn-target.translation').first();
     await translation.waitFor({ timeout: 20_000 });
     expect(await translation.textContent()).toMatch(/^es\(utterance/);
