@@ -5,7 +5,7 @@
  * then exports the best checkpoint with its domain LM to `models/asr-<lang>/` (or --model-out).
  * `--export-only` re-exports the best checkpoint of a finished run.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { type AsrFeatureConfig, acousticFrameMs, stackedDim } from '../../server/stages/asr/features.ts';
@@ -157,7 +157,6 @@ export async function main(args: string[]): Promise<void> {
     join(dataDir, 'text', 'train.jsonl'),
   ).map((p) => (lang === 'en' ? p.src_spoken : p.tgt_spoken));
   const lmOrder = Number(a.rest['lm-order'] ?? 3);
-  const { writeFileSync, mkdirSync } = await import('node:fs');
   mkdirSync(modelDir, { recursive: true });
   const lmText = join(outDir, 'lm-text.txt');
   writeFileSync(lmText, `${lmSentences.join('\n')}\n`);

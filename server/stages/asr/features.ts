@@ -77,25 +77,16 @@ export class AsrFeatureStream {
     const bins = this.cfg.numMelBins;
     const stack = this.cfg.stack;
     this.normalizer.apply(melData);
-    const melFrames = melData.length / bins;
-    const frames = Math.floor((this.pendingFrames + melFrames) / stack);
-    const data = new Float32Array(frames * bins * stack);
-    // The pending frames and the new ones form one contiguous frame-major run: copy it through.
-    let written = 0;
-    const total = frames * stack;
-    const fromPending = Math.min(this.pendingFrames, total);
-    data.set(this.pending.subarray(0, fromPending * bins), 0);
-    written = fromPending;
-    const fromNew = total - written;
-    data.set(melData.subarray(0, fromNew * bins), written * bins);
-    // Keep what is left over for the next stack.
-    const leftoverPending = this.pendingFrames - fromPending;
-    const leftover = new Float32Array((leftoverPending + melFrames - fromNew) * bins);
-    leftover.set(this.pending.subarray(fromPending * bins, this.pendingFrames * bins), 0);
-    leftover.set(melData.subarray(fromNew * bins), leftoverPending * bins);
-    this.pending.set(leftover, 0);
-    this.pendingFrames = leftover.length / bins;
-    return { data, frames };
+    // Pending frames and the new ones form one frame-major run; whole stacks go out, the rest waits.
+    const run = new Float32Array(this.pendingFrames * bins + melData.length);
+    run.set(this.pending.subarray(0, this.pendingFrames * bins), 0);
+    run.set(melData, this.pendingFrames * bins);
+    const runFrames = run.length / bins;
+    const frames = Math.floor(runFrames / stack);
+    const used = frames * stack * bins;
+    this.pending.set(run.subarray(used), 0);
+    this.pendingFrames = runFrames - frames * stack;
+    return { data: run.slice(0, used), frames };
   }
 }
 
