@@ -1,5 +1,5 @@
 /**
- * `npm run data -- build --size small|full --out <dir> [--seed N] [--jobs N] [--langs en,es]`
+ * `npm run data -- build --size small|medium|full --out <dir> [--seed N] [--jobs N] [--langs en,es]`
  *
  * Writes <dir>/text/{train,dev,test}.jsonl (aligned pairs), <dir>/<lang>/{train,dev,test}.jsonl
  * (NeMo manifests, audio under <dir>/<lang>/wav/), <dir>/noise/*.wav and <dir>/report.json.
@@ -42,11 +42,11 @@ function parseArgs(args: string[]): BuildOptions {
     return i >= 0 ? args[i + 1] : undefined;
   };
   const size = (get('size') ?? 'small') as SizeName;
-  if (!(size in SIZES)) throw new Error(`--size must be small or full, got ${size}`);
+  if (!(size in SIZES)) throw new Error(`--size must be small, medium or full, got ${size}`);
   const out = get('out');
   if (!out)
     throw new Error(
-      'usage: npm run data -- build --size small|full --out <dir> [--seed N] [--jobs N] [--langs en,es]',
+      'usage: npm run data -- build --size small|medium|full --out <dir> [--seed N] [--jobs N] [--langs en,es]',
     );
   return {
     size,

@@ -15,6 +15,7 @@ import { readJsonl, readManifest } from '../data/lib/manifest.ts';
 import { scoreCorpus, snrBucket } from '../eval/metrics/wer.ts';
 import { loadAsrSamples, measureFeatureStats } from './asr/dataset.ts';
 import { exportAsrModel } from './asr/export-asr.ts';
+import { adaptOutputToVocabulary, loadBaseAsrModel } from './asr/init-from.ts';
 import { type AsrModelConfig, asrModelSpec, createAsrTrainModel } from './asr/model.ts';
 import { DEFAULT_SPEC_AUGMENT } from './asr/spec-augment.ts';
 import { COMMON_TRAIN_USAGE, parseCommonTrainArgs } from './lib/args.ts';
@@ -25,7 +26,9 @@ import { trainLoop } from './lib/loop.ts';
 import { collateCtc } from './lib/models/lstm-ctc.ts';
 
 const USAGE = `usage: npm run train -- asr --data DIR --lang en|es [--units N] [--layers N] [--model-out DIR]
-  [--lm-order N] [--no-spec-augment] [--export-only]
+  [--lm-order N] [--no-spec-augment] [--export-only] [--init-from MODEL_DIR]
+  --init-from   start from a shipped model's weights (read back from its model.onnx) and reuse
+                its feature normalisation; the architecture flags must match its model.json
 ${COMMON_TRAIN_USAGE}`;
 
 export async function main(args: string[]): Promise<void> {
@@ -45,6 +48,7 @@ export async function main(args: string[]): Promise<void> {
       'lm-order': { type: 'string' },
       'no-spec-augment': { type: 'boolean' },
       'export-only': { type: 'boolean' },
+      'init-from': { type: 'string' },
     },
   );
   const lang = String(a.rest.lang ?? 'en') as AsrLanguage;
@@ -57,11 +61,14 @@ export async function main(args: string[]): Promise<void> {
   const trainEntries = readManifest(join(dataDir, lang, 'train.jsonl'));
   const devEntries = readManifest(join(dataDir, lang, 'dev.jsonl'));
   console.log(`data: ${trainEntries.length} train, ${devEntries.length} dev utterances from ${dataDir}`);
-  const features: AsrFeatureConfig = measureFeatureStats(trainEntries);
+  const initFrom = a.rest['init-from'] ? resolve(String(a.rest['init-from'])) : null;
+  const base = initFrom ? await loadBaseAsrModel(initFrom) : null;
+  // A continued run must see features normalised exactly as the base model saw them.
+  const features: AsrFeatureConfig = base ? base.features : measureFeatureStats(trainEntries);
   const cfg: AsrModelConfig = {
     inputSize: stackedDim(features),
-    units: Number(a.rest.units ?? 256),
-    layers: Number(a.rest.layers ?? 3),
+    units: Number(a.rest.units ?? base?.units ?? 256),
+    layers: Number(a.rest.layers ?? base?.layers ?? 3),
     vocab: vocab.size,
     seed: a.seed,
     melBins: features.numMelBins,
@@ -69,6 +76,12 @@ export async function main(args: string[]): Promise<void> {
     specAugment: a.rest['no-spec-augment'] ? null : DEFAULT_SPEC_AUGMENT,
   };
   const model = createAsrTrainModel(cfg);
+  if (base && !a.resume && !a.rest['export-only']) {
+    const mapped = adaptOutputToVocabulary(base.weights, base.vocabulary, vocab.tokens);
+    model.params.setWeights(mapped.weights);
+    const note = mapped.unmapped.length ? `; no source column for ${mapped.unmapped.join(' ')}` : '';
+    console.log(`init: weights of ${base.dir} (${base.weights.size} tensors${note})`);
+  }
   const command = `npm run train -- asr ${args.join(' ')}`;
   const dev = loadAsrSamples(devEntries, features, vocab, lang, 'dev').samples;
 
@@ -118,7 +131,7 @@ export async function main(args: string[]): Promise<void> {
       evalEvery: a.evalEvery || undefined,
       progress: a.progress,
       title: `asr-${lang} LSTM-CTC ${cfg.layers}x${cfg.units} (${backend.name})`,
-      extra: { model: cfg, features, command },
+      extra: { model: cfg, features, command, initFrom },
       metric: 'devWer',
       higherIsBetter: false,
       evaluate: () => {
@@ -139,6 +152,7 @@ export async function main(args: string[]): Promise<void> {
       trainUtterances: train.length,
       trainHours: Number(audioHours.toFixed(3)),
       droppedUtterances: dropped,
+      ...(base ? { initFrom: base.dir, base: base.training } : {}),
     };
   }
 
