@@ -59,6 +59,9 @@ const envSchema = z.object({
   TOLK_MT_FALLBACK_TIMEOUT_MS: intFrom(5000, 10, 120_000),
   TOLK_MT_GLOSSARY_FILE: z.string().optional(),
   TOLK_TTS_TIMEOUT_MS: intFrom(5000, 100, 120_000),
+  TOLK_TTS_VOICES: list,
+  TOLK_TTS_GL_ITERS: intFrom(16, 1, 256),
+  TOLK_TTS_SPEED: numFrom(1, 0.5, 2),
   TOLK_BARGE_IN: bool(true),
 });
 
@@ -119,6 +122,12 @@ export interface Config {
   tts: {
     /** Longest wait for the next synthesized chunk before the segment's speech fails. */
     timeoutMs: number;
+    /** TTS model ids to load (first per language wins); empty = every `tts-<lang>` folder. */
+    voices: string[];
+    /** Griffin-Lim iterations per vocoder block: quality vs CPU (docs/tts.md has the RTF per count). */
+    griffinLimIterations: number;
+    /** Speaking-rate factor for the acoustic model (2 = twice as fast). */
+    speed: number;
   };
   /** A new speech_start while translated speech still plays sends `clear` and stops it. */
   bargeIn: boolean;
@@ -172,7 +181,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       fallbackTimeoutMs: e.TOLK_MT_FALLBACK_TIMEOUT_MS,
       ...(e.TOLK_MT_GLOSSARY_FILE ? { glossaryFile: e.TOLK_MT_GLOSSARY_FILE } : {}),
     },
-    tts: { timeoutMs: e.TOLK_TTS_TIMEOUT_MS },
+    tts: {
+      timeoutMs: e.TOLK_TTS_TIMEOUT_MS,
+      voices: e.TOLK_TTS_VOICES,
+      griffinLimIterations: e.TOLK_TTS_GL_ITERS,
+      speed: e.TOLK_TTS_SPEED,
+    },
     bargeIn: e.TOLK_BARGE_IN,
   };
 }

@@ -1,8 +1,8 @@
 /**
  * Loads the shared engines once at start-up: an ASR engine per `models/asr-<lang>` folder, the
- * MT router over the installed MT engines, and the TTS synthesizers handed in by the caller
- * (none exist yet). A stage that fails to load is logged and left out; the server still runs
- * with the stages that did load.
+ * MT router over the installed MT engines, and a TTS voice per `models/tts-<lang>` folder
+ * (stages/tts/load-voices.ts). A stage that fails to load is logged and left out; the server
+ * still runs with the stages that did load.
  */
 import { basename } from 'node:path';
 import type { Registry } from 'prom-client';
@@ -14,7 +14,9 @@ import type { Logger } from '../logger.ts';
 import type { Stage } from '../protocol/messages.ts';
 import { AsrEngine } from '../stages/asr/engine.ts';
 import { createMtRouter } from '../stages/mt/create-router.ts';
+import { type LoadMelGenerator, loadTtsVoices } from '../stages/tts/load-voices.ts';
 import type { Synthesizer } from '../stages/tts/synthesizer.ts';
+import { griffinLimVocoder } from '../stages/tts/vocoder.ts';
 import type { AsrEngineLike, PipelineEngines, Translator } from './pipeline-types.ts';
 
 /** Engines given by the caller instead of loaded (tests, or a TTS voice built elsewhere). */
@@ -23,6 +25,8 @@ export interface EngineOverrides {
   /** `null` = no MT stage. */
   mt?: Translator | null;
   tts?: ReadonlyMap<string, Synthesizer>;
+  /** Loads TTS acoustic models from their folders (tests inject one; default: the ONNX runner). */
+  loadMelGenerator?: LoadMelGenerator;
 }
 
 export interface LoadedEngines extends PipelineEngines {
@@ -115,8 +119,24 @@ export async function loadEngines(
     }
   }
 
-  const tts = overrides.tts ?? new Map<string, Synthesizer>();
-  if (!tts.size) notes.push('TTS not loaded: no synthesizer (no trained TTS model yet)');
+  let tts = overrides.tts;
+  if (!tts) {
+    // Voices from models/tts-<lang>/ (kind "tts"): acoustic model + Griffin-Lim vocoder.
+    const cache = new OnnxSessionCache(runtimeOptionsFromConfig(config.models));
+    closers.push(() => cache.dispose());
+    const loaded = await loadTtsVoices(registry.snapshot().models, {
+      wanted: config.tts.voices,
+      vocoder: griffinLimVocoder({ iterations: config.tts.griffinLimIterations }),
+      speed: config.tts.speed,
+      melOptions: { sessions: cache },
+      loadMelGenerator: overrides.loadMelGenerator,
+    });
+    for (const note of loaded.notes) logger.error(note);
+    notes.push(...loaded.notes);
+    for (const voice of loaded.voices.values()) closers.push(() => voice.dispose());
+    tts = loaded.voices;
+  }
+  if (!tts.size) notes.push('TTS not loaded: no voice (no models/tts-<lang> folder loaded)');
 
   const stages: Stage[] = ['frontend'];
   if (asr.size) stages.push('asr');

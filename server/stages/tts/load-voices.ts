@@ -1,0 +1,106 @@
+/**
+ * Turns the registry's `kind: "tts"` entries into voices: one ModelSynthesizer (acoustic model +
+ * vocoder) per language. TOLK_TTS_VOICES picks ids in order of preference; without it every
+ * `tts-<lang>` folder is a candidate, and the first per language (folder order) wins. A voice
+ * that fails to load becomes a note with a `model_load_failed` message; the others still load.
+ */
+import { basename } from 'node:path';
+import type { ModelEntry } from '../../../models/registry.ts';
+import { PipelineError } from '../../errors.ts';
+import type { LoadMelGeneratorOptions, MelGenerator } from './mel-generator.ts';
+import { ModelSynthesizer, type ModelSynthesizerOptions } from './model-synthesizer.ts';
+import type { Vocoder } from './vocoder.ts';
+
+export type LoadMelGenerator = (modelDir: string, opts: LoadMelGeneratorOptions) => Promise<MelGenerator>;
+
+/** The acoustic engineer's ONNX runner; imported lazily so a tree without it still serves. */
+const ONNX_MEL_GENERATOR = './acoustic/mel-generator-onnx.ts';
+
+export const loadOnnxMelGenerator: LoadMelGenerator = async (modelDir, opts) => {
+  let mod: { loadMelGenerator: LoadMelGenerator };
+  try {
+    mod = await import(ONNX_MEL_GENERATOR);
+  } catch (err) {
+    throw new PipelineError('engine_unavailable', 'tts', {
+      recoverable: false,
+      message: `the ONNX acoustic-model runner (server/stages/tts/acoustic/mel-generator-onnx.ts) is missing: ${(err as Error).message}`,
+      cause: err,
+    });
+  }
+  return mod.loadMelGenerator(modelDir, opts);
+};
+
+const TTS_FOLDER = /^tts-([a-z]{2,3})(?:$|[-_])/;
+
+export interface TtsCandidate {
+  id: string;
+  dir: string;
+  lang: string;
+}
+
+/** Which folders to load: by TOLK_TTS_VOICES order when set, else `tts-<lang>` folders; one per language. */
+export function selectTtsVoices(
+  entries: readonly ModelEntry[],
+  wanted: readonly string[],
+): { chosen: TtsCandidate[]; notes: string[] } {
+  const notes: string[] = [];
+  const langOf = (e: ModelEntry) =>
+    Array.isArray(e.languages) ? e.languages[0] : (TTS_FOLDER.exec(basename(e.dir))?.[1] ?? '');
+  const tts = entries.filter((e) => e.kind === 'tts');
+  let ordered: ModelEntry[];
+  if (wanted.length) {
+    ordered = [];
+    for (const id of wanted) {
+      const e = tts.find((m) => m.id === id || basename(m.dir) === id);
+      if (e) ordered.push(e);
+      else notes.push(`TTS voice "${id}" (TOLK_TTS_VOICES) not found among the tts models`);
+    }
+  } else ordered = tts.filter((e) => TTS_FOLDER.test(basename(e.dir)));
+  const chosen: TtsCandidate[] = [];
+  for (const e of ordered) {
+    const lang = langOf(e);
+    const taken = chosen.find((c) => c.lang === lang);
+    if (taken) notes.push(`TTS ${e.id} not loaded: ${taken.id} already speaks ${lang}`);
+    else chosen.push({ id: e.id, dir: e.dir, lang });
+  }
+  return { chosen, notes };
+}
+
+export interface LoadTtsVoicesOptions extends ModelSynthesizerOptions {
+  wanted: readonly string[];
+  vocoder: Vocoder;
+  melOptions: LoadMelGeneratorOptions;
+  loadMelGenerator?: LoadMelGenerator;
+}
+
+export async function loadTtsVoices(
+  entries: readonly ModelEntry[],
+  opts: LoadTtsVoicesOptions,
+): Promise<{ voices: Map<string, ModelSynthesizer>; notes: string[]; errors: PipelineError[] }> {
+  const { chosen, notes } = selectTtsVoices(entries, opts.wanted);
+  const load = opts.loadMelGenerator ?? loadOnnxMelGenerator;
+  const voices = new Map<string, ModelSynthesizer>();
+  const errors: PipelineError[] = [];
+  await Promise.all(
+    chosen.map(async (c) => {
+      let generator: MelGenerator | undefined;
+      try {
+        generator = await load(c.dir, opts.melOptions);
+        if (generator.lang !== c.lang) {
+          throw new Error(`model.json says ${generator.lang}, the folder/card says ${c.lang}`);
+        }
+        voices.set(c.lang, new ModelSynthesizer(generator, opts.vocoder, { speed: opts.speed }));
+      } catch (err) {
+        await generator?.dispose().catch(() => {});
+        const error = new PipelineError('model_load_failed', 'tts', {
+          recoverable: false,
+          message: `TTS ${c.id} not loaded (model_load_failed): ${(err as Error).message}`,
+          cause: err,
+        });
+        errors.push(error);
+        notes.push(error.message);
+      }
+    }),
+  );
+  return { voices, notes, errors };
+}
