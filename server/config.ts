@@ -63,6 +63,8 @@ const envSchema = z.object({
   TOLK_TTS_GL_ITERS: intFrom(16, 1, 256),
   TOLK_TTS_SPEED: numFrom(1, 0.5, 2),
   TOLK_BARGE_IN: bool(true),
+  TOLK_MAX_ROOMS: intFrom(100, 1, 100_000),
+  TOLK_ROOM_MAX_PARTICIPANTS: intFrom(2, 2, 4),
 });
 
 export interface Config {
@@ -131,6 +133,8 @@ export interface Config {
   };
   /** A new speech_start while translated speech still plays sends `clear` and stops it. */
   bargeIn: boolean;
+  /** Conversation rooms (server/rooms): open rooms at once, participants per room (2..4). */
+  rooms: { maxRooms: number; maxParticipants: number };
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -188,5 +192,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       speed: e.TOLK_TTS_SPEED,
     },
     bargeIn: e.TOLK_BARGE_IN,
+    rooms: { maxRooms: e.TOLK_MAX_ROOMS, maxParticipants: e.TOLK_ROOM_MAX_PARTICIPANTS },
   };
 }

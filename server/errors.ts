@@ -22,6 +22,10 @@ export const ERROR_CODES = {
   unauthorized: 'Missing or invalid API key',
   forbidden_origin: 'Origin is not in the allowlist',
   shutting_down: 'The server is shutting down',
+  // conversation rooms
+  invalid_room: 'Room id must be 8-64 characters of A-Z, a-z, 0-9, _ or -',
+  room_full: 'The room has its maximum number of participants',
+  too_many_rooms: 'The server has its maximum number of open rooms',
   // models and stages
   model_not_found: 'Requested model is not available',
   model_load_failed: 'A model file is missing or unreadable',

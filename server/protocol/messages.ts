@@ -18,6 +18,9 @@ export type Encoding = (typeof ENCODINGS)[number];
 export const STAGES = ['frontend', 'asr', 'mt', 'tts'] as const;
 export type Stage = (typeof STAGES)[number];
 
+/** Room ids: short and url-safe; pages make them from 96 random bits (16 base64url characters). */
+export const ROOM_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
+
 const language = z
   .string()
   .min(2)
@@ -42,8 +45,13 @@ export const startMessage = z.object({
   returnDenoised: z.boolean().default(false),
   /** Ask for a model id from GET /v1/models; unknown ids fail with model_not_found. */
   model: z.string().min(1).max(128).optional(),
-  /** Reserved for multi-listener rooms; echoed in `ready`, no effect in v1. */
+  /**
+   * Conversation room to join (created by the first participant). Checked by the session, not
+   * here, so that a malformed id gets its own code (invalid_room); see ROOM_ID_PATTERN.
+   */
   room: z.string().min(1).max(128).optional(),
+  /** Display name shown to the other participants of the room. */
+  name: z.string().trim().min(1).max(40).optional(),
 });
 export type StartMessage = z.infer<typeof startMessage>;
 
@@ -151,6 +159,8 @@ export const audioStartMessage = z.object({
   sampleRate: z.number().int(),
   encoding: z.enum(ENCODINGS),
   segmentId: z.number().int().optional(),
+  /** Rooms: the participant whose translated speech this is (`segmentId` is theirs). */
+  participantId: z.string().optional(),
 });
 
 export const audioEndMessage = z.object({
@@ -158,6 +168,7 @@ export const audioEndMessage = z.object({
   stream: z.enum(['denoised', 'speech']),
   channel: z.number().int(),
   segmentId: z.number().int().optional(),
+  participantId: z.string().optional(),
   /** Frames of this stream dropped because the client read too slowly. */
   droppedFrames: z.number().int().nonnegative().default(0),
 });
@@ -167,6 +178,69 @@ export const clearMessage = z.object({
   stream: z.enum(['denoised', 'speech']),
   /** Segment whose speech audio is to be dropped (barge-in). */
   segmentId: z.number().int().optional(),
+  participantId: z.string().optional(),
+});
+
+// ---------------------------------------------------------------- conversation rooms
+
+const participant = z.object({
+  participantId: z.string(),
+  name: z.string(),
+  /** The language this participant speaks (their `start.source`), which they also hear. */
+  language: z.string(),
+});
+
+/** Where this participant's speech now goes: the target language and the stages that run. */
+const routing = {
+  target: z.string(),
+  stages: z.array(z.enum(STAGES)),
+};
+
+export const roomJoinedMessage = z.object({
+  type: z.literal('room_joined'),
+  room: z.string(),
+  participantId: z.string(),
+  name: z.string(),
+  /** The others already in the room. */
+  participants: z.array(participant),
+  maxParticipants: z.number().int(),
+  ...routing,
+});
+
+export const peerJoinedMessage = participant.extend({ type: z.literal('peer_joined'), ...routing });
+
+export const peerLeftMessage = z.object({
+  type: z.literal('peer_left'),
+  participantId: z.string(),
+  name: z.string(),
+  ...routing,
+});
+
+/** A peer's final transcript, in the language they spoke. */
+export const peerTranscriptMessage = z.object({
+  type: z.literal('peer_transcript'),
+  participantId: z.string(),
+  name: z.string(),
+  /** The peer's own segment id (ids are per participant). */
+  segmentId: z.number().int(),
+  text: z.string(),
+  language: z.string(),
+  /** Peer's stream times, ms. */
+  startMs: streamMs,
+  endMs: streamMs,
+  confidence: z.number().optional(),
+});
+
+/** A peer's segment translated (into the listener's language when the room is bilingual). */
+export const peerTranslationMessage = z.object({
+  type: z.literal('peer_translation'),
+  participantId: z.string(),
+  segmentId: z.number().int(),
+  text: z.string(),
+  source: z.string(),
+  target: z.string(),
+  engine: z.string().optional(),
+  fallback: z.object({ reason: z.string(), detail: z.string().optional() }).optional(),
 });
 
 export const segmentMetricsMessage = z.object({
@@ -226,6 +300,11 @@ export const serverMessage = z.discriminatedUnion('type', [
   segmentMetricsMessage,
   errorMessage,
   endMessage,
+  roomJoinedMessage,
+  peerJoinedMessage,
+  peerLeftMessage,
+  peerTranscriptMessage,
+  peerTranslationMessage,
 ]);
 
 export type ReadyMessage = z.infer<typeof readyMessage>;
@@ -240,4 +319,9 @@ export type SegmentMetricsMessage = z.infer<typeof segmentMetricsMessage>;
 export type ErrorMessage = z.infer<typeof errorMessage>;
 export type EndMessage = z.infer<typeof endMessage>;
 export type EndReason = (typeof END_REASONS)[number];
+export type RoomJoinedMessage = z.infer<typeof roomJoinedMessage>;
+export type PeerJoinedMessage = z.infer<typeof peerJoinedMessage>;
+export type PeerLeftMessage = z.infer<typeof peerLeftMessage>;
+export type PeerTranscriptMessage = z.infer<typeof peerTranscriptMessage>;
+export type PeerTranslationMessage = z.infer<typeof peerTranslationMessage>;
 export type ServerMessage = z.infer<typeof serverMessage>;

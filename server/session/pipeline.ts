@@ -37,6 +37,11 @@ export interface PipelineOutput {
   sendBinary(frame: Uint8Array): boolean;
   /** A recoverable per-segment failure, sent as an `error` message. */
   error(error: PipelineError, segmentId: number): void;
+  /**
+   * Rooms (server/rooms): the rate and encoding translated speech is made in, for the people
+   * who will hear it; null when nobody would (no TTS is run). Absent: the session's own format.
+   */
+  speechFormat?(): { sampleRate: number; encoding: Encoding } | null;
 }
 
 export interface PipelineSettings {
@@ -47,6 +52,11 @@ export interface PipelineSettings {
   sampleRate: number;
   encoding: Encoding;
   hotwords?: string[];
+  /**
+   * Barge-in on this session's own speech_start (default true). Rooms turn it off: the speech
+   * goes to a peer, who barges in through interrupt() instead.
+   */
+  selfBargeIn?: boolean;
 }
 
 interface SegmentRun {
@@ -90,6 +100,7 @@ export class SessionPipeline {
   private speech?: SpeechOutput;
   private playbackEndsAt = 0;
   private lastSpokenSegment = 0;
+  private lastSegmentId = 0;
   /** Speech of segments below this id is stale (barged in on) and is not played. */
   private staleBefore = 0;
   private hotwords: string[];
@@ -99,8 +110,8 @@ export class SessionPipeline {
 
   private constructor(
     private readonly engines: PipelineEngines,
-    private readonly plan: StagePlan,
-    private readonly settings: PipelineSettings,
+    private plan: StagePlan,
+    private settings: PipelineSettings,
     private readonly config: Config,
     private readonly out: PipelineOutput,
     private readonly log: Logger,
@@ -172,10 +183,27 @@ export class SessionPipeline {
     this.glossary = Object.keys(terms).length ? createGlossary({ [pair]: terms }) : undefined;
   }
 
+  /**
+   * Rooms: translate from now on into another language (the peer's). Segments already
+   * translated keep theirs; the stage plan is redone for the new pair.
+   */
+  setTarget(target: string): void {
+    if (target === this.settings.target || this.closed) return;
+    this.settings = { ...this.settings, target };
+    // An ASR stream that failed to open stays out; otherwise the new pair decides MT and TTS.
+    if (this.plan.stages.includes('asr')) this.plan = planStages(this.engines, this.settings.source, target);
+  }
+
+  /** Rooms: the listener started talking; stop the speech playing to them (barge-in). */
+  interrupt(): void {
+    this.bargeIn(this.current ? this.current.id : this.lastSegmentId + 1);
+  }
+
   // ------------------------------------------------------------------ front-end events
 
   speechStart(segmentId: number, streamMs: number): void {
-    this.bargeIn(segmentId);
+    this.lastSegmentId = segmentId;
+    if (this.settings.selfBargeIn !== false) this.bargeIn(segmentId);
     this.current = {
       id: segmentId,
       startMs: streamMs,
@@ -442,14 +470,16 @@ export class SessionPipeline {
     const lang = baseLanguage(this.settings.target);
     const synth = this.engines.tts.get(lang);
     if (!synth || this.closed || seg.id < this.staleBefore) return;
+    const format = this.out.speechFormat ? this.out.speechFormat() : this.settings;
+    if (!format) return; // nobody would hear it
     seg.ranTts = true;
     const speech = new SpeechOutput(this.out, {
       segmentId: seg.id,
       text,
       lang: lang as Lang,
       synth,
-      sampleRate: this.settings.sampleRate,
-      encoding: this.settings.encoding,
+      sampleRate: format.sampleRate,
+      encoding: format.encoding,
       chunkTimeoutMs: this.config.tts.timeoutMs,
     });
     this.speech = speech;

@@ -26,9 +26,11 @@ import {
   type ServerMessage,
   type StartMessage,
 } from '../protocol/messages.ts';
+import type { RoomMember } from '../rooms/room-member.ts';
+import type { RoomRegistry } from '../rooms/room-registry.ts';
 import type { AudioFrontend, FrontendEvent, FrontendOptions } from '../stages/frontend/types.ts';
 import { AudioQueue, type QueuedAudio } from './audio-queue.ts';
-import { SessionPipeline } from './pipeline.ts';
+import { type PipelineOutput, SessionPipeline } from './pipeline.ts';
 import type { PipelineEngines } from './pipeline-types.ts';
 
 /** What a session needs from its connection. */
@@ -52,6 +54,8 @@ export interface SessionDeps {
   createFrontend: CreateFrontend;
   /** The server's loaded engines; resolves once start-up loading has finished. */
   engines: () => Promise<PipelineEngines>;
+  /** Conversation rooms (`start.room`); without it `room` is only echoed. */
+  rooms?: RoomRegistry;
 }
 
 type State = 'awaiting_start' | 'starting' | 'streaming' | 'stopping' | 'ended';
@@ -96,6 +100,8 @@ export class Session {
   private flushed = false;
   private finishingStop = false;
   private sessionConfig: Omit<ConfigMessage, 'type'> = {};
+  /** This session's place in a conversation room. */
+  private room?: RoomMember;
   private readonly log: Logger;
   private endedResolve!: () => void;
   /** Resolves once the session has ended and released everything it owns. */
@@ -254,6 +260,22 @@ export class Session {
       );
       return;
     }
+    if (message.room !== undefined && this.deps.rooms) {
+      const member = this.deps.rooms.join(
+        { room: message.room, name: message.name, source: message.source, target: message.target },
+        {
+          sendJson: (m) => this.send(m),
+          sendBinary: (frame) => this.sendSpeechFrame(frame),
+          sampleRate,
+          encoding: encoding as Encoding,
+        },
+      );
+      if (member instanceof PipelineError) {
+        this.reportError(member);
+        return;
+      }
+      this.room = member;
+    }
     const { limits, frontend } = this.deps.config;
     this.state = 'starting';
     this.stream = {
@@ -302,22 +324,25 @@ export class Session {
     start: StartMessage,
     encoding: Encoding,
   ): Promise<SessionPipeline> {
+    const own: PipelineOutput = {
+      send: (message) => this.send(message),
+      sendBinary: (frame) => this.sendSpeechFrame(frame),
+      error: (error, segmentId) => this.reportError(error, segmentId),
+    };
     return SessionPipeline.create(
       engines,
       {
         source: start.source,
-        target: start.target,
+        // In a room the speech goes to the peer, in the peer's language.
+        target: this.room?.currentTarget ?? start.target,
         partials: start.partials,
         sampleRate: start.sampleRate,
         encoding,
         hotwords: this.sessionConfig.hotwords,
+        ...(this.room ? { selfBargeIn: false } : {}),
       },
       this.deps.config,
-      {
-        send: (message) => this.send(message),
-        sendBinary: (frame) => this.sendSpeechFrame(frame),
-        error: (error, segmentId) => this.reportError(error, segmentId),
-      },
+      this.room ? this.room.output(own) : own,
       this.log,
       () => this.scheduleDrain(),
     );
@@ -347,7 +372,7 @@ export class Session {
       sampleRate: stream.sampleRate,
       encoding: stream.encoding,
       source: start.source,
-      target: start.target,
+      target: this.room?.currentTarget ?? start.target,
       stages: pipeline.stages,
       ...(pipeline.unavailable.length ? { unavailable: pipeline.unavailable } : {}),
       denoise: fe.denoise,
@@ -365,6 +390,7 @@ export class Session {
       { sampleRate: stream.sampleRate, encoding: stream.encoding, stages: pipeline.stages },
       'session started',
     );
+    this.room?.activate(pipeline);
     this.scheduleDrain();
   }
 
@@ -485,6 +511,7 @@ export class Session {
           this.segment = { id: this.segments, startMs: event.streamMs, frontendMs: 0 };
           this.send({ type: 'speech_start', segmentId: this.segment.id, streamMs: event.streamMs });
           stream.pipeline?.speechStart(this.segment.id, event.streamMs);
+          this.room?.speechStarted();
           break;
         case 'speech_end': {
           const segment = this.segment;
@@ -605,8 +632,9 @@ export class Session {
     clearTimeout(this.graceTimer);
     stream?.queue.clear();
     stream?.frontend?.close();
-    // Results still in flight are dropped; speech stops now.
+    // Results still in flight are dropped; speech stops now (its audio_end still reaches a peer).
     stream?.pipeline?.close();
+    this.room?.leave();
     // A paused socket would never read the client's close frame.
     if (this.inputPaused) {
       this.inputPaused = false;

@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { ERROR_CODES, type ErrorCode } from '../errors.ts';
 import { CLOSE_CODES } from '../protocol/close-codes.ts';
+import { RoomRegistry } from '../rooms/room-registry.ts';
 import type { SessionDeps } from '../session/session.ts';
 import type { SessionManager } from '../session/session-manager.ts';
 import { checkAccess } from './access.ts';
@@ -33,8 +34,10 @@ export interface StreamEndpoint {
 }
 
 export function attachStreamEndpoint(server: Server, options: StreamEndpointOptions): StreamEndpoint {
-  const { deps, sessions } = options;
-  const { config, metrics, logger } = deps;
+  const { sessions } = options;
+  const { config, metrics, logger } = options.deps;
+  // Rooms live as long as the endpoint; sessions join them at `start`.
+  const deps = { ...options.deps, rooms: options.deps.rooms ?? new RoomRegistry(config.rooms) };
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: hardPayloadLimit(config.limits.maxFrameBytes),
