@@ -32,7 +32,7 @@ export function eventToText(event: ClientEvent): string | undefined {
         .map(([k, v]) => `${k} ${v} ms`)
         .join(', ')}`;
     case 'audio_start':
-      return `audio   ${event.stream} stream on channel ${event.channel} (${event.sampleRate} Hz ${event.encoding})`;
+      return `audio   ${event.stream} stream on channel ${event.channel} (${event.sampleRate} Hz ${event.encoding})${event.participantId ? ` from ${event.participantId}` : ''}`;
     case 'audio_end':
       return `audio   ${event.stream} stream ended${event.droppedFrames ? ` (${event.droppedFrames} frames dropped)` : ''}`;
     case 'clear':
@@ -41,6 +41,16 @@ export function eventToText(event: ClientEvent): string | undefined {
       return `error   ${event.code}${event.recoverable ? ' (recoverable)' : ''}: ${event.message}`;
     case 'end':
       return `end     ${event.reason} at ${s(event.streamMs)}, ${event.segments} segment(s)`;
+    case 'room_joined':
+      return `room    ${event.room} as ${event.name} (${event.participantId}) · with: ${event.participants.map((p) => `${p.name} (${p.language})`).join(', ') || 'nobody yet'} · your speech → ${event.target}`;
+    case 'peer_joined':
+      return `room    ${event.name} (${event.participantId}, ${event.language}) joined · your speech → ${event.target}`;
+    case 'peer_left':
+      return `room    ${event.name} (${event.participantId}) left`;
+    case 'peer_transcript':
+      return `[peer ${s(event.endMs)}] ${event.name} #${event.segmentId}: ${event.text}`;
+    case 'peer_translation':
+      return `          → ${event.participantId} #${event.segmentId} (${event.target}): ${event.text}`;
     case 'invalid':
       return `invalid server frame: ${event.issues}`;
     case 'audio':
