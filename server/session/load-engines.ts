@@ -96,6 +96,7 @@ export async function loadEngines(
         primaryTimeoutMs: config.mt.primaryTimeoutMs,
         fallbackTimeoutMs: config.mt.fallbackTimeoutMs,
         registry: metricsRegistry,
+        onnx: { runtime: runtimeOptionsFromConfig(config.models) },
       });
       for (const note of mtNotes) logger.warn(note);
       notes.push(...mtNotes);

@@ -1,10 +1,12 @@
 /**
  * Builds the server's MT router from what is installed: the neural engine as primary when its
- * model folders exist, apertium as fallback when it is installed. What could not be loaded is
+ * model folder exists (`models/mt/` or `models/mt-<src>-<tgt>/`), apertium as fallback when it
+ * is installed. What could not be loaded is
  * returned as notes (for the log and readiness output), not thrown: a server with only one
  * engine still translates, and says which one in every result.
  */
 import type { Registry } from 'prom-client';
+import type { OnnxRuntimeOptions, OnnxSessionCache } from '../../../models/onnx-session.ts';
 import { toPipelineError } from '../../errors.ts';
 import type { ApertiumEngineOptions } from './apertium-engine.ts';
 import type { LanguagePair, MtEngine } from './engine.ts';
@@ -21,6 +23,8 @@ export interface CreateMtRouterOptions
   glossaryFile?: string;
   registry?: Registry;
   apertium?: ApertiumEngineOptions;
+  /** The neural engine's ONNX sessions: the server's shared cache, or runtime options for its own. */
+  onnx?: { sessions?: OnnxSessionCache; runtime?: OnnxRuntimeOptions };
 }
 
 export interface CreatedMtRouter {
@@ -39,7 +43,12 @@ export async function createMtRouter(options: CreateMtRouterOptions): Promise<Cr
   const notes: string[] = [];
   const tryLoad = async (name: 'neural' | 'apertium'): Promise<MtEngine | null> => {
     try {
-      return await loadMtEngine(name, { modelsDir: options.modelsDir, pairs, apertium: options.apertium });
+      return await loadMtEngine(name, {
+        modelsDir: options.modelsDir,
+        pairs,
+        apertium: options.apertium,
+        neural: options.onnx,
+      });
     } catch (err) {
       notes.push(`${name} MT engine not loaded: ${toPipelineError(err, 'mt').message}`);
       return null;

@@ -10,7 +10,7 @@ describe('loadMtEngine', () => {
   it('says plainly that the neural model is not built yet', async () => {
     const err = await loadMtEngine('neural', { modelsDir: 'models', pairs }).catch((e) => e);
     expect(err).toMatchObject({ code: 'model_not_found', stage: 'mt' });
-    expect(err.message).toMatch(/neural MT model not built yet \(models\/mt-en-es missing\)/);
+    expect(err.message).toMatch(/neural MT model not built yet \(models\/mt and models\/mt-en-es missing\)/);
   });
 
   it('does not pretend to load a neural model folder it has no loader for', async () => {
