@@ -4,13 +4,19 @@
  *
  * Modules: audio-capture.ts (mic + AudioWorklet → s16le frames), tolk-connection.ts (protocol
  * session with reconnect and backoff), playback.ts (channel-2 speech through Web Audio),
- * ui.ts (DOM). This file wires them together.
+ * ui.ts (DOM), room-link.ts (room ids and links). This file wires them together.
+ *
+ * Conversation rooms: `/?room=<id>` joins (or "Start a conversation room" makes a link with a
+ * random id); each side picks the language it speaks, the peer's language is the target, and the
+ * peer's turns (their transcript and its translation) appear beside this page's own, with their
+ * translated speech played through the same playback path.
  */
-import type { ServerMessage, Stage } from '../../server/protocol/messages.ts';
+import type { ReadyMessage, ServerMessage, Stage } from '../../server/protocol/messages.ts';
 import { AudioCapture, type CapturedFrame, CaptureError } from './audio-capture.ts';
 import { type PlaybackState, SpeechPlayer } from './playback.ts';
+import { newRoomId, roomIdFrom, roomLink } from './room-link.ts';
 import { type ConnectionStatus, TolkConnection } from './tolk-connection.ts';
-import { LANGUAGE_NAMES, PageView } from './ui.ts';
+import { LANGUAGE_NAMES, PageView, turnKey } from './ui.ts';
 
 /** Frame length sent to the server (the protocol allows up to 100 ms). */
 const FRAME_MS = 40;
@@ -23,8 +29,9 @@ interface Run {
   player: SpeechPlayer;
   connection: TolkConnection;
   stages: Stage[];
-  /** Session whose speech stream is playing (segment ids restart with each session). */
-  speechSession: number;
+  ready?: ReadyMessage;
+  /** Room peers by participant id (names for their turns). */
+  peers: Map<string, { name: string; language: string }>;
   meterDb: number;
   watchdog: ReturnType<typeof setInterval>;
   stopping: boolean;
@@ -36,6 +43,8 @@ let audioContext: AudioContext | undefined;
 let run: Run | undefined;
 /** True while start() waits for the microphone (run is not set yet). */
 let starting = false;
+/** The conversation room this page is in, if any (from ?room= or the create button). */
+let roomId: string | undefined;
 
 const languageName = (tag: string) => LANGUAGE_NAMES[tag] ?? tag;
 
@@ -112,6 +121,8 @@ async function startRun(): Promise<void> {
   }
   const source = view.source.value;
   const target = view.target.value;
+  const name = view.roomName.value.trim() || undefined;
+  if (name) localStorage.setItem('tolk.name', name);
   const player = new SpeechPlayer(context, onPlayback);
   const connection = new TolkConnection(
     streamUrl(),
@@ -122,6 +133,7 @@ async function startRun(): Promise<void> {
       target,
       partials: true,
       returnDenoised: false,
+      ...(roomId ? { room: roomId, ...(name ? { name } : {}) } : {}),
     },
     {
       status: onStatus,
@@ -136,7 +148,7 @@ async function startRun(): Promise<void> {
     player,
     connection,
     stages: [],
-    speechSession: 0,
+    peers: new Map(),
     meterDb: -100,
     stopping: false,
     watchdog: setInterval(() => {
@@ -147,7 +159,9 @@ async function startRun(): Promise<void> {
     }, 1000),
   };
   view.setSessionInfo(
-    `${capture.deviceLabel || 'microphone'} · ${context.sampleRate} Hz · ${languageName(source)} → ${languageName(target)}`,
+    roomId
+      ? `${capture.deviceLabel || 'microphone'} · ${context.sampleRate} Hz · room ${roomId} · you speak ${languageName(source)}`
+      : `${capture.deviceLabel || 'microphone'} · ${context.sampleRate} Hz · ${languageName(source)} → ${languageName(target)}`,
   );
   connection.open();
 }
@@ -196,10 +210,19 @@ function onStatus(status: ConnectionStatus): void {
       break;
     case 'ready': {
       const { ready } = status;
-      if (run) run.stages = ready.stages;
+      if (run) {
+        run.stages = ready.stages;
+        run.ready = ready;
+        run.peers.clear();
+      }
       if (document.body.dataset.state === 'reconnecting') view.clearAlert();
       view.showSessionStages(ready);
-      view.setState('ready', `Listening — speak ${languageName(ready.source)}`);
+      view.setState(
+        'ready',
+        roomId
+          ? `In the room — speak ${languageName(ready.source)}`
+          : `Listening — speak ${languageName(ready.source)}`,
+      );
       document.body.dataset.sessionStages = ready.stages.join(' ');
       break;
     }
@@ -259,9 +282,13 @@ function onMessage(message: ServerMessage, session: number): void {
       break;
     case 'audio_start':
       if (message.stream === 'speech') {
-        current.speechSession = session;
-        current.player.begin(message);
-        if (message.segmentId !== undefined) view.turn(session, message.segmentId).speech('queued');
+        const key =
+          message.segmentId === undefined
+            ? undefined
+            : turnKey(session, message.segmentId, message.participantId);
+        current.player.begin(message, key);
+        if (message.segmentId !== undefined)
+          speechTurn(session, message.segmentId, message.participantId)?.speech('queued');
       }
       break;
     case 'audio_end':
@@ -270,7 +297,8 @@ function onMessage(message: ServerMessage, session: number): void {
     case 'clear':
       if (message.stream === 'speech') {
         current.player.clear();
-        if (message.segmentId !== undefined) view.turn(session, message.segmentId).speech('cleared');
+        if (message.segmentId !== undefined)
+          speechTurn(session, message.segmentId, message.participantId)?.speech('cleared');
       }
       break;
     case 'metrics':
@@ -284,16 +312,78 @@ function onMessage(message: ServerMessage, session: number): void {
       }
       // Fatal errors end the socket; the connection reports them with its reconnect.
       break;
+    case 'room_joined':
+      for (const p of message.participants) current.peers.set(p.participantId, p);
+      showPeople(current, message.name);
+      updateRouting(current, message);
+      break;
+    case 'peer_joined':
+      current.peers.set(message.participantId, message);
+      showPeople(current);
+      updateRouting(current, message);
+      view.clearAlert();
+      break;
+    case 'peer_left':
+      current.peers.delete(message.participantId);
+      showPeople(current);
+      updateRouting(current, message);
+      view.showAlert(`${message.name} left the room.`, 'warning');
+      break;
+    case 'peer_transcript':
+      view.peerTurn(session, message.participantId, message.name, message.segmentId).peerTranscript(message);
+      break;
+    case 'peer_translation': {
+      const name = current.peers.get(message.participantId)?.name ?? message.participantId;
+      view.peerTurn(session, message.participantId, name, message.segmentId).translation(message);
+      break;
+    }
     case 'ready':
     case 'end':
       break;
   }
 }
 
+/** The turn a speech stream belongs to: this page's own, or a room peer's. */
+function speechTurn(session: number, segmentId: number, participantId: string | undefined) {
+  if (!participantId) return view.turn(session, segmentId);
+  const name = run?.peers.get(participantId)?.name ?? participantId;
+  return view.peerTurn(session, participantId, name, segmentId);
+}
+
+let selfName = '';
+function showPeople(current: Run, name?: string): void {
+  if (name) selfName = name;
+  view.showPeople([
+    { name: selfName, language: view.source.value, self: true },
+    ...[...current.peers.values()].map((p) => ({ name: p.name, language: p.language })),
+  ]);
+}
+
+/** In a room the target follows the peer's language; show what this session now runs. */
+function updateRouting(current: Run, routing: { target: string; stages: Stage[] }): void {
+  current.stages = routing.stages;
+  document.body.dataset.sessionStages = routing.stages.join(' ');
+  if (current.ready) {
+    view.showSessionStages({
+      ...current.ready,
+      target: routing.target,
+      stages: routing.stages,
+      unavailable: [],
+    });
+  }
+  const peers = [...current.peers.values()];
+  view.setState(
+    'ready',
+    peers.length
+      ? `Talking with ${peers.map((p) => p.name).join(', ')} — speak ${languageName(view.source.value)}`
+      : 'In the room — waiting for the other person to join',
+  );
+}
+
 function onPlayback(state: PlaybackState): void {
   const current = run;
   if (!current) return;
-  view.markPlaying(current.speechSession, state.playingSegment);
+  view.markPlaying(state.playingKey);
   document.body.dataset.speechSamples = String(state.receivedSamples);
   document.body.dataset.speechLoudSamples = String(state.loudSamples);
 }
@@ -319,11 +409,31 @@ function init(): void {
   view.setVad(false);
   view.setLevel(-100);
   view.setPartial('');
+  view.roomName.value = localStorage.getItem('tolk.name') ?? '';
   if (params.has('room')) {
-    view.showNote(
-      'Conversation rooms (?room=…) are not available on this server yet: this page runs a one-person session.',
-    );
+    roomId = roomIdFrom(params.get('room'));
+    if (roomId) view.showRoomLink(roomLink(location.href, roomId));
+    else
+      view.showNote(
+        'This room link is not valid (a room id is 8–64 letters, digits, _ or -). Start a new room.',
+      );
   }
+  view.roomCreate.addEventListener('click', () => {
+    roomId = newRoomId();
+    history.replaceState(null, '', roomLink(location.href, roomId, true));
+    view.showRoomLink(roomLink(location.href, roomId));
+  });
+  view.roomCopy.addEventListener('click', () => {
+    if (!roomId) return;
+    const link = roomLink(location.href, roomId);
+    navigator.clipboard?.writeText(link).then(
+      () => {
+        view.roomCopy.textContent = 'Copied';
+        setTimeout(() => (view.roomCopy.textContent = 'Copy link'), 1500);
+      },
+      () => view.selectRoomLink(), // no clipboard permission: select it for Ctrl-C
+    ) ?? view.selectRoomLink();
+  });
   view.toggle.addEventListener('click', () => {
     if (starting) return;
     if (run) void stop();

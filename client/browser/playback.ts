@@ -13,6 +13,8 @@ const LEAD_S = 0.08;
 
 interface Scheduled {
   segmentId: number | undefined;
+  /** The page's name for the turn this speech belongs to (own or a room peer's). */
+  key?: string;
   source: AudioBufferSourceNode;
   endTime: number;
 }
@@ -20,6 +22,8 @@ interface Scheduled {
 export interface PlaybackState {
   /** Segment now audible, if any. */
   playingSegment?: number;
+  /** Key given to begin() for the stream now audible. */
+  playingKey?: string;
   /** Seconds of speech queued ahead of the playhead. */
   queuedS: number;
   /** Total speech samples received, and how many were non-silent. */
@@ -30,7 +34,7 @@ export interface PlaybackState {
 export class SpeechPlayer {
   private readonly output: GainNode;
   private readonly analyser: AnalyserNode;
-  private stream?: { segmentId?: number; sampleRate: number; encoding: Encoding };
+  private stream?: { segmentId?: number; key?: string; sampleRate: number; encoding: Encoding };
   private scheduled: Scheduled[] = [];
   private queueEnd = 0;
   private receivedSamples = 0;
@@ -47,10 +51,11 @@ export class SpeechPlayer {
     this.analyser.connect(context.destination);
   }
 
-  /** `audio_start` for the speech stream. */
-  begin(message: AudioStartMessage): void {
+  /** `audio_start` for the speech stream; `key` tags it (which turn is being spoken). */
+  begin(message: AudioStartMessage, key?: string): void {
     this.stream = {
       segmentId: message.segmentId,
+      key,
       sampleRate: message.sampleRate,
       encoding: message.encoding,
     };
@@ -75,7 +80,12 @@ export class SpeechPlayer {
     source.connect(this.output);
     const startAt = Math.max(this.context.currentTime + (this.scheduled.length ? 0 : LEAD_S), this.queueEnd);
     source.start(startAt);
-    const item: Scheduled = { segmentId: this.stream.segmentId, source, endTime: startAt + buffer.duration };
+    const item: Scheduled = {
+      segmentId: this.stream.segmentId,
+      key: this.stream.key,
+      source,
+      endTime: startAt + buffer.duration,
+    };
     this.queueEnd = item.endTime;
     this.scheduled.push(item);
     source.onended = () => {
@@ -120,6 +130,7 @@ export class SpeechPlayer {
     const playing = this.scheduled.find((s) => s.endTime > now);
     return {
       playingSegment: playing?.segmentId,
+      playingKey: playing?.key,
       queuedS: Math.max(0, this.queueEnd - now),
       receivedSamples: this.receivedSamples,
       loudSamples: this.loudSamples,

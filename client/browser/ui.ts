@@ -4,6 +4,7 @@
  * may want is mirrored in data-* attributes: body[data-state], #vad[data-vad], .turn[data-segment].
  */
 import type {
+  PeerTranscriptMessage,
   ReadyMessage,
   SegmentMetricsMessage,
   Stage,
@@ -63,6 +64,13 @@ export class PageView {
   private readonly emptyTurns = byId('turns-empty');
   private readonly session = byId('session');
   private readonly turnViews = new Map<string, TurnView>();
+  readonly roomCreate = byId<HTMLButtonElement>('room-create');
+  readonly roomName = byId<HTMLInputElement>('room-name');
+  readonly roomCopy = byId<HTMLButtonElement>('room-copy');
+  private readonly roomCard = byId('room');
+  private readonly roomShare = byId('room-share');
+  private readonly roomLink = byId<HTMLInputElement>('room-link');
+  private readonly roomPeople = byId<HTMLUListElement>('room-people');
 
   setState(state: PageState, text: string): void {
     document.body.dataset.state = state;
@@ -72,7 +80,48 @@ export class PageView {
     this.toggle.textContent = state === 'stopping' ? 'Stopping…' : running ? 'Stop' : 'Start';
     this.toggle.dataset.running = String(running);
     this.toggle.disabled = state === 'stopping';
-    for (const control of [this.source, this.target, this.swap]) control.disabled = running;
+    for (const control of [this.source, this.target, this.swap, this.roomCreate, this.roomName]) {
+      control.disabled = running;
+    }
+    // In a room the peer's language is the target: only "I speak" is a choice.
+    if (this.roomCard.dataset.mode === 'room') {
+      this.target.disabled = true;
+      this.swap.disabled = true;
+      this.roomCreate.disabled = true;
+    }
+  }
+
+  /** Room mode: the shareable link, the target picker off (the peer's language is the target). */
+  showRoomLink(link: string): void {
+    this.roomCard.dataset.mode = 'room';
+    this.roomShare.hidden = false;
+    this.roomLink.value = link;
+    this.roomCreate.disabled = true;
+    this.roomCreate.textContent = 'Conversation room';
+    this.target.disabled = true;
+    this.swap.disabled = true;
+    document.body.dataset.room = 'true';
+  }
+
+  selectRoomLink(): void {
+    this.roomLink.select();
+  }
+
+  /** Who is in the room: this page first, then the peers with the language each speaks. */
+  showPeople(people: { name: string; language: string; self?: boolean }[]): void {
+    this.roomPeople.hidden = people.length === 0;
+    this.roomPeople.replaceChildren(
+      ...people.map((p) => {
+        const li = el(
+          'li',
+          undefined,
+          `${p.name}${p.self ? ' (you)' : ''} · ${LANGUAGE_NAMES[p.language] ?? p.language}`,
+        );
+        li.dataset.self = String(Boolean(p.self));
+        return li;
+      }),
+    );
+    document.body.dataset.roomPeers = String(people.filter((p) => !p.self).length);
   }
 
   setSessionInfo(text: string): void {
@@ -162,12 +211,12 @@ export class PageView {
   }
 
   /** The view of one segment, created on first use. `session` keeps ids unique across reconnects. */
-  turn(session: number, segmentId: number): TurnView {
-    const key = `${session}:${segmentId}`;
+  turn(session: number, segmentId: number, peer?: { participantId: string; name: string }): TurnView {
+    const key = turnKey(session, segmentId, peer?.participantId);
     let view = this.turnViews.get(key);
     if (!view) {
       const stickToBottom = this.turns.scrollHeight - this.turns.scrollTop - this.turns.clientHeight < 40;
-      view = new TurnView(session, segmentId);
+      view = new TurnView(session, segmentId, peer);
       this.turnViews.set(key, view);
       this.turns.append(view.root);
       this.emptyTurns.hidden = true;
@@ -181,15 +230,25 @@ export class PageView {
     return view;
   }
 
-  markPlaying(session: number, segmentId: number | undefined): void {
-    for (const view of this.turnViews.values()) {
-      view.setPlaying(view.session === session && view.segmentId === segmentId);
-    }
+  /** A room peer's segment (their own segment ids), shown beside this page's own turns. */
+  peerTurn(session: number, participantId: string, name: string, segmentId: number): TurnView {
+    return this.turn(session, segmentId, { participantId, name });
   }
+
+  /** Marks the turn whose speech is audible (`key` as TurnView.key), or none. */
+  markPlaying(key: string | undefined): void {
+    for (const view of this.turnViews.values()) view.setPlaying(view.key === key);
+  }
+}
+
+/** Turns are per socket session; a peer's segment ids are theirs, so they get their own keys. */
+export function turnKey(session: number, segmentId: number, participantId?: string): string {
+  return participantId ? `${session}:${participantId}:${segmentId}` : `${session}:${segmentId}`;
 }
 
 export class TurnView {
   readonly root = el('li', 'turn');
+  readonly key: string;
   private readonly time = el('span', 'turn-time');
   private readonly badges = el('span', 'turn-badges');
   private readonly sourceText = el('p', 'turn-source pending', '…');
@@ -199,10 +258,17 @@ export class TurnView {
   constructor(
     readonly session: number,
     readonly segmentId: number,
+    peer?: { participantId: string; name: string },
   ) {
+    this.key = turnKey(session, segmentId, peer?.participantId);
     this.root.dataset.session = String(session);
     this.root.dataset.segment = String(segmentId);
     const head = el('div', 'turn-head');
+    if (peer) {
+      this.root.classList.add('peer');
+      this.root.dataset.peer = peer.participantId;
+      head.append(el('span', 'turn-who', peer.name));
+    }
     head.append(el('span', 'turn-id', `#${segmentId}`), this.time, this.badges);
     this.targetText.hidden = true;
     this.latency.hidden = true;
@@ -219,7 +285,14 @@ export class TurnView {
     this.root.dataset.phase = 'processing';
   }
 
-  transcript(message: TranscriptMessage): void {
+  /** A peer's final transcript: its times are the peer's stream times. */
+  peerTranscript(message: PeerTranscriptMessage): void {
+    this.time.textContent = `${seconds(message.startMs)} – ${seconds(message.endMs)}`;
+    this.root.dataset.phase = 'done';
+    this.transcript({ ...message, final: true });
+  }
+
+  transcript(message: Pick<TranscriptMessage, 'text' | 'final' | 'confidence'>): void {
     if (!message.final) return;
     this.sourceText.classList.remove('pending');
     this.sourceText.classList.add('final');
@@ -235,7 +308,7 @@ export class TurnView {
     this.sourceText.textContent = reason;
   }
 
-  translation(message: TranslationMessage): void {
+  translation(message: Pick<TranslationMessage, 'text' | 'target' | 'engine' | 'fallback'>): void {
     this.targetText.hidden = false;
     this.targetText.lang = message.target;
     this.targetText.textContent = message.text;
