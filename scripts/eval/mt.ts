@@ -1,8 +1,9 @@
 /**
- * `npm run eval -- mt --pairs <file.jsonl> --source en --target es [--engine neural|apertium]
- *   [--limit N] [--reverse] [--written] [--verbose] [--json]`
+ * `npm run eval -- mt --pairs <file.jsonl> --source en --target es [--engine neural,apertium]
+ *   [--beam N] [--limit N] [--reverse] [--written] [--verbose] [--json]`
  *
- * Translates each pair's source with one engine and prints corpus chrF and BLEU
+ * Translates each pair's source with each named engine (comma-separated, measured one after
+ * the other on the same pairs) and prints corpus chrF and BLEU
  * (sacreBLEU-compatible, scripts/eval/metrics) and latency. Pairs are JSON Lines with at
  * least {src, tgt}; when `src_spoken` is present (ASR-style: lower case, no punctuation,
  * numbers as words) it is the source, because that is what the server translates. `--reverse`
@@ -119,6 +120,7 @@ export async function main(args: string[]): Promise<void> {
       source: { type: 'string' },
       target: { type: 'string' },
       engine: { type: 'string', default: 'apertium' },
+      beam: { type: 'string' },
       limit: { type: 'string' },
       reverse: { type: 'boolean', default: false },
       written: { type: 'boolean', default: false },
@@ -128,14 +130,15 @@ export async function main(args: string[]): Promise<void> {
   });
   if (!values.pairs || !values.source || !values.target) {
     console.error(
-      'usage: npm run eval -- mt --pairs <file.jsonl> --source en --target es [--engine neural|apertium] [--limit N] [--reverse] [--written] [--verbose] [--json]',
+      'usage: npm run eval -- mt --pairs <file.jsonl> --source en --target es [--engine neural,apertium] [--beam N] [--limit N] [--reverse] [--written] [--verbose] [--json]',
     );
     process.exitCode = 2;
     return;
   }
-  const engineName = values.engine;
-  if (engineName !== 'apertium' && engineName !== 'neural') {
-    console.error(`unknown --engine ${engineName}; use neural or apertium`);
+  const engineNames = values.engine.split(',').map((e) => e.trim());
+  const unknown = engineNames.filter((e) => e !== 'apertium' && e !== 'neural');
+  if (unknown.length || !engineNames.length) {
+    console.error(`unknown --engine ${unknown.join(',')}; use neural, apertium or neural,apertium`);
     process.exitCode = 2;
     return;
   }
@@ -146,32 +149,39 @@ export async function main(args: string[]): Promise<void> {
     written: values.written,
     limit,
   });
+  const neural = values.beam ? { decoding: { beamSize: Number.parseInt(values.beam, 10) } } : undefined;
 
-  let engine: MtEngine;
-  try {
-    engine = await loadMtEngine(engineName, { modelsDir: loadConfig().models.dir, pairs: [pair] });
-  } catch (err) {
-    const hint = engineName === 'apertium' ? `\ninstall it with: ${APERTIUM_INSTALL_HINT}` : '';
-    console.error(`eval mt: cannot load ${engineName} engine: ${(err as Error).message}${hint}`);
-    process.exitCode = 1;
-    return;
-  }
-  try {
-    const report = await evaluateMt(engine, pairs, pair, (p, hyp, ms) => {
-      if (values.verbose)
-        console.log(
-          `${ms.toFixed(1).padStart(7)} ms  ${p.source}\n           → ${hyp}\n           = ${p.reference}`,
-        );
-    });
-    const full: MtEvalReport = { ...report, spoken_source: spoken };
-    console.log(
-      `${full.engine} ${full.source}→${full.target}: chrF ${full.chrf}  BLEU ${full.bleu}  ` +
-        `${full.ms_per_sentence} ms/sentence (p95 ${full.p95_ms})  ${full.sentences} sentences` +
-        `${full.errors ? `, ${full.errors} failed` : ''}${spoken ? ' (spoken-style source)' : ''}`,
-    );
-    if (values.json) console.log(JSON.stringify(full));
-  } finally {
-    await engine.close();
+  for (const engineName of engineNames as EngineName[]) {
+    let engine: MtEngine;
+    try {
+      engine = await loadMtEngine(engineName, {
+        modelsDir: loadConfig().models.dir,
+        pairs: [pair],
+        neural,
+      });
+    } catch (err) {
+      const hint = engineName === 'apertium' ? `\ninstall it with: ${APERTIUM_INSTALL_HINT}` : '';
+      console.error(`eval mt: cannot load ${engineName} engine: ${(err as Error).message}${hint}`);
+      process.exitCode = 1;
+      continue;
+    }
+    try {
+      const report = await evaluateMt(engine, pairs, pair, (p, hyp, ms) => {
+        if (values.verbose)
+          console.log(
+            `${ms.toFixed(1).padStart(7)} ms  ${p.source}\n           → ${hyp}\n           = ${p.reference}`,
+          );
+      });
+      const full: MtEvalReport = { ...report, spoken_source: spoken };
+      console.log(
+        `${full.engine} ${full.source}→${full.target}: chrF ${full.chrf}  BLEU ${full.bleu}  ` +
+          `${full.ms_per_sentence} ms/sentence (p95 ${full.p95_ms})  ${full.sentences} sentences` +
+          `${full.errors ? `, ${full.errors} failed` : ''}${spoken ? ' (spoken-style source)' : ''}`,
+      );
+      if (values.json) console.log(JSON.stringify(full));
+    } finally {
+      await engine.close();
+    }
   }
 }
 

@@ -50,7 +50,7 @@ export async function main(args: string[]): Promise<void> {
   }
   const a = parseCommonTrainArgs(
     args,
-    { steps: 1400, batchSize: 48, lr: 1e-3, warmup: 150, evalEvery: 200 },
+    { steps: 800, batchSize: 48, lr: 1e-3, warmup: 100, evalEvery: 100 },
     {
       data: { type: 'string' },
       'model-out': { type: 'string' },

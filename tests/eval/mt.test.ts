@@ -12,6 +12,7 @@ const enEs = { source: 'en', target: 'es' };
 
 afterEach(() => {
   vi.restoreAllMocks();
+  vi.unstubAllEnvs();
   process.exitCode = undefined;
 });
 
@@ -67,12 +68,14 @@ describe('eval mt: scoring', () => {
     expect(partial.chrf).toBeLessThan(100);
   });
 
-  it('refuses the neural engine plainly until the model is built', async () => {
+  it('refuses the neural engine plainly when its model folder is missing', async () => {
+    // An empty models dir, so the answer does not depend on whether a model ships in models/.
+    vi.stubEnv('TOLK_MODELS_DIR', mkdtempSync(join(tmpdir(), 'tolk-no-models-')));
     const errors: string[] = [];
     vi.spyOn(console, 'error').mockImplementation((m: string) => void errors.push(m));
     await main(['--pairs', fixture, '--source', 'en', '--target', 'es', '--engine', 'neural', '--json']);
     expect(process.exitCode).toBe(1);
-    expect(errors.join('\n')).toMatch(/neural MT model not built yet \(models\/mt-en-es missing\)/);
+    expect(errors.join('\n')).toMatch(/neural MT model not built yet \(\S*\/mt and \S*\/mt-en-es missing\)/);
   });
 
   it.skipIf(!hasApertium())('runs apertium end to end and prints one JSON object last', async () => {
