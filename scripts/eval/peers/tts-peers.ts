@@ -55,6 +55,9 @@ function run(command: string, args: string[], input?: string): Promise<void> {
     child.on('close', (code) =>
       code === 0 ? resolve() : reject(new Error(`${command} exited with ${code}: ${stderr.trim()}`)),
     );
+    // flite never reads stdin and may exit first: the EPIPE would otherwise crash the process
+    // (the exit code reports any real failure).
+    child.stdin.on('error', () => {});
     child.stdin.end(input ?? '');
   });
 }

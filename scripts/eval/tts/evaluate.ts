@@ -89,7 +89,19 @@ const safeName = (name: string) => name.replace(/[^a-zA-Z0-9._-]+/g, '_');
 export async function evaluateTts(opts: EvaluateOptions): Promise<TtsEvalReport> {
   const { lang, sentences } = opts;
   const words = sentences.map((s) => normalizeText(s.text, lang));
-  const refAudio = sentences.map((s) => (s.refPath ? readAudio16k(s.refPath) : undefined));
+  const notes = [...(opts.notes ?? [])];
+  const unreadable: string[] = [];
+  const refAudio = sentences.map((s) => {
+    if (!s.refPath) return undefined;
+    try {
+      return readAudio16k(s.refPath);
+    } catch {
+      unreadable.push(s.refPath);
+      return undefined;
+    }
+  });
+  if (unreadable.length)
+    notes.push(`${unreadable.length} reference recordings not readable (e.g. ${unreadable[0]}); left out of MCD`);
   const wavName = (i: number) => `${String(i).padStart(4, '0')}.wav`;
   const pageRows = sentences.map((s) => ({ text: s.text, audio: {} as Record<string, string | undefined> }));
 
@@ -190,7 +202,7 @@ export async function evaluateTts(opts: EvaluateOptions): Promise<TtsEvalReport>
     references,
     recognizers: opts.recognizers.map((r) => r.name),
     systems: figures,
-    notes: opts.notes ?? [],
+    notes,
   };
 }
 
