@@ -48,7 +48,8 @@ const envSchema = z.object({
   TOLK_ORT_INTRA_THREADS: intFrom(1, 0, 256),
   TOLK_SHUTDOWN_GRACE_MS: intFrom(5000, 0, 120_000),
   TOLK_ASR_BEAM_WIDTH: intFrom(8, 1, 256),
-  TOLK_ASR_LM_WEIGHT: numFrom(0.5, 0, 10),
+  // Unset: each model's dev-tuned weight from its model.json (lm.weight), else the decoder default.
+  TOLK_ASR_LM_WEIGHT: z.coerce.number().min(0).max(10).optional(),
   TOLK_ASR_TIMEOUT_MS: intFrom(5000, 100, 120_000),
   TOLK_ASR_MAX_BACKLOG_MS: intFrom(2000, 100, 60_000),
   TOLK_ASR_THREAD: z.enum(['worker', 'main']).default('worker'),
@@ -97,8 +98,8 @@ export interface Config {
   asr: {
     /** Prefixes kept by the final beam search. */
     beamWidth: number;
-    /** α, weight of the domain LM in the final beam search. */
-    lmWeight: number;
+    /** α, weight of the domain LM in the final beam search; undefined → the model card's tuned value. */
+    lmWeight: number | undefined;
     /** Longest one recognizer call (a chunk or the final) may take before the segment fails. */
     timeoutMs: number;
     /**

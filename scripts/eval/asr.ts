@@ -22,6 +22,7 @@ import { readWavSync } from '../../server/audio/wav-io.ts';
 import { loadConfig } from '../../server/config.ts';
 import { AsrEngine } from '../../server/stages/asr/engine.ts';
 import { type ManifestEntry, readManifest } from '../data/lib/manifest.ts';
+import { recordTunedLm, tuneLm } from './asr-tune-lm.ts';
 import {
   type CorpusScore,
   type ErrorSummary,
@@ -37,7 +38,9 @@ import {
 
 const USAGE = `usage: npm run eval -- asr --manifest <file.jsonl> [--model <id> | --model-dir DIR]
   [--peer pocketsphinx] [--limit N] [--greedy] [--streaming] [--no-lm] [--beam N]
-  [--lm-weight A] [--word-bonus B] [--verbose] [--json] [--record]`;
+  [--lm-weight A] [--word-bonus B] [--verbose] [--json] [--record] [--tune-lm]
+  --tune-lm   grid-search the LM weight α and word bonus β on this manifest (use dev, never
+              test) and write the best pair into the model's model.json (lm.weight, lm.wordBonus)`;
 
 const SAMPLE_RATE = 16000;
 
@@ -136,6 +139,32 @@ function recordFigures(modelDir: string, key: string, entry: Record<string, unkn
   renameSync(tmp, path);
 }
 
+async function tuneAndRecord(
+  engine: AsrEngine,
+  entries: ManifestEntry[],
+  modelDir: string,
+  manifest: string,
+  args: string[],
+): Promise<void> {
+  if (!engine.lm) throw new Error(`${modelDir} has no LM: nothing to tune`);
+  const inputs = entries.map((e) => ({ audio: loadAudio16k(e.audio_filepath), reference: e.text }));
+  const points = await tuneLm(engine, inputs);
+  console.log('  α     β      WER      CER');
+  for (const p of points.slice(0, 8))
+    console.log(
+      `${p.lmWeight.toFixed(2).padStart(5)} ${p.wordBonus.toFixed(2).padStart(5)}  ${pct(p.wer)}  ${pct(p.cer)}`,
+    );
+  const best = points[0];
+  recordTunedLm(modelDir, best, {
+    manifest,
+    utterances: inputs.length,
+    command: `npm run eval -- asr ${args.join(' ')}`,
+  });
+  console.log(
+    `recorded lm.weight ${best.lmWeight}, lm.wordBonus ${best.wordBonus} in ${join(modelDir, 'model.json')}`,
+  );
+}
+
 export async function main(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
@@ -154,6 +183,7 @@ export async function main(args: string[]): Promise<void> {
       verbose: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       record: { type: 'boolean', default: false },
+      'tune-lm': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -208,6 +238,15 @@ export async function main(args: string[]): Promise<void> {
     console.error(`eval asr: pocketsphinx is an English peer; ${engine.card.id} is ${engine.lang}`);
     process.exitCode = 2;
     await cache.dispose();
+    return;
+  }
+  if (values['tune-lm']) {
+    try {
+      await tuneAndRecord(engine, entries, modelDir, values.manifest, args);
+    } finally {
+      engine.close();
+      await cache.dispose();
+    }
     return;
   }
   const decoder = values.greedy ? 'greedy' : engine.lm ? 'beam+lm' : 'beam';

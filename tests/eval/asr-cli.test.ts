@@ -127,6 +127,19 @@ describe('eval asr CLI', () => {
     expect(card.vocabulary).toHaveLength(29); // the rest of the card is kept
   });
 
+  it('--tune-lm grid-searches α/β, writes the best into the card, and the engine then decodes with it', async () => {
+    const { lines } = await runCli(['--manifest', manifest, '--model-dir', modelDir, '--tune-lm']);
+    expect(lines.at(-1)).toMatch(/recorded lm.weight [\d.]+, lm.wordBonus [\d.]+/);
+    const card = JSON.parse(readFileSync(join(modelDir, 'model.json'), 'utf8'));
+    expect(typeof card.lm.weight).toBe('number');
+    expect(typeof card.lm.wordBonus).toBe('number');
+    expect(card.lm.file).toBe('lm.json'); // the rest of the lm entry is kept
+    expect(card.lm.tuned).toMatchObject({ utterances: 3 });
+    // The recorded WER is what a plain eval (card α/β, no flags) now measures.
+    const { lines: plain } = await runCli(['--manifest', manifest, '--model-dir', modelDir, '--json']);
+    expect(JSON.parse(plain.at(-1)!).wer).toBeCloseTo(card.lm.tuned.wer, 10);
+  });
+
   it('rejects a missing model folder and a missing manifest argument without a stack trace', async () => {
     const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     try {

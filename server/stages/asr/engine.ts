@@ -47,7 +47,17 @@ const cardSchema = z
     model: z
       .object({ units: z.number(), layers: z.number(), inputSize: z.number(), vocab: z.number() })
       .loose(),
-    lm: z.object({ file: z.string(), order: z.number().optional() }).loose().nullable().optional(),
+    lm: z
+      .object({
+        file: z.string(),
+        order: z.number().optional(),
+        // α and β tuned on dev for this model (`npm run eval -- asr --tune-lm`).
+        weight: z.number().nonnegative().optional(),
+        wordBonus: z.number().optional(),
+      })
+      .loose()
+      .nullable()
+      .optional(),
     training: z.record(z.string(), z.unknown()).optional(),
     evaluation: z.record(z.string(), z.unknown()).optional(),
   })
@@ -88,6 +98,8 @@ export interface TranscribeOptions {
   hotwords?: readonly HotwordSpec[];
   /** Decode through a stream in chunks, as a live session would (default: one ORT call). */
   streaming?: boolean;
+  /** α/β for this call only (dev tuning), over the engine's and the card's. */
+  lm?: Pick<BeamSearchOptions, 'lmWeight' | 'wordBonus'>;
 }
 
 export interface AsrCreateStreamOptions extends AsrStreamOptions {
@@ -256,7 +268,9 @@ export class AsrEngine {
       const confidence = Math.exp(g.pathLogProb / Math.max(1, g.framesDecoded));
       return { text: g.text, words: g.words, confidence, startMs: 0, endMs, reason: 'end', empty: !g.text };
     }
-    const decoder = new UtteranceDecoder(this.decoderOptions(options.hotwords ?? [], NO_ENDPOINT));
+    const decoder = new UtteranceDecoder(
+      this.decoderOptions(options.hotwords ?? [], NO_ENDPOINT, options.lm),
+    );
     decoder.push(lp);
     const event = decoder.flush();
     if (event?.type !== 'final') return empty;
@@ -291,14 +305,26 @@ export class AsrEngine {
   private decoderOptions(
     hotwords: readonly HotwordSpec[],
     endpoint?: EndpointConfig,
+    lmOverride: TranscribeOptions['lm'] = {},
   ): UtteranceDecoderOptions {
     return {
       vocab: this.vocab,
       frameShiftMs: this.frameShiftMs,
-      beam: { ...this.options.beam, lm: this.lm ?? undefined },
+      // Explicit options win; undefined ones keep the card's tuned α/β (the decoder skips undefined).
+      beam: {
+        lmWeight: this.card.lm?.weight,
+        wordBonus: this.card.lm?.wordBonus,
+        ...definedOnly(this.options.beam ?? {}),
+        ...definedOnly(lmOverride),
+        lm: this.lm ?? undefined,
+      },
       endpoint: endpoint ?? this.options.endpoint ?? DEFAULT_ENDPOINT_CONFIG,
       beamMode: 'incremental',
       hotwords,
     };
   }
+}
+
+function definedOnly<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
