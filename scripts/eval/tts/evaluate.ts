@@ -101,7 +101,9 @@ export async function evaluateTts(opts: EvaluateOptions): Promise<TtsEvalReport>
     }
   });
   if (unreadable.length)
-    notes.push(`${unreadable.length} reference recordings not readable (e.g. ${unreadable[0]}); left out of MCD`);
+    notes.push(
+      `${unreadable.length} reference recordings not readable (e.g. ${unreadable[0]}); left out of MCD`,
+    );
   const wavName = (i: number) => `${String(i).padStart(4, '0')}.wav`;
   const pageRows = sentences.map((s) => ({ text: s.text, audio: {} as Record<string, string | undefined> }));
 
