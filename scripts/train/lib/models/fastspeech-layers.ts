@@ -7,7 +7,7 @@
  *   explicit-transpose matMul of ops.ts is its fastest gradient path. The kernel is stored in
  *   Keras layout [k, in, out], so scripts/export/layers/conv1d.ts emits it as an ONNX Conv.
  * - `sinusoidalPositions` is the [sin | cos] table the export computes in-graph from Range.
- * - `VariancePredictor`: conv → ReLU → LayerNorm, twice, then Dense to one value per step
+ * - `VariancePredictor`: conv → ReLU → LayerNorm, twice, then Dense (`proj`) to one value per step
  *   (FastSpeech 2's duration/pitch/energy predictor).
  */
 import * as tf from '@tensorflow/tfjs';
@@ -91,7 +91,7 @@ export class VariancePredictor {
     this.ln1 = new LayerNorm(params, `${name}/ln1`, units);
     this.conv2 = new Conv1d(params, `${name}/conv2`, { inputSize: units, units, kernelSize, seed: seed + 1 });
     this.ln2 = new LayerNorm(params, `${name}/ln2`, units);
-    this.out = new Dense(params, `${name}/out`, { inputSize: units, units: 1, seed: seed + 2 });
+    this.out = new Dense(params, `${name}/proj`, { inputSize: units, units: 1, seed: seed + 2 });
   }
 
   /** x [B,N,d], mask [B,N,1] (padding zeroed before each conv) → [B,N]. */

@@ -10,7 +10,7 @@
  * graph), pitch/energy with the voice's stats, durations as log(1 + frames).
  *
  * Weight names: `embed/embeddings`, `enc{i}/…` and `dec{i}/…` (TransformerBlock), `enc_ln`,
- * `dec_ln`, `{duration,pitch,energy}_predictor/{conv1,ln1,conv2,ln2,out}`, `pitch_embed`,
+ * `dec_ln`, `{duration,pitch,energy}_predictor/{conv1,ln1,conv2,ln2,proj} (never `out`, `q`, `kv`: those names mean fused attention to splitAttentionWeights)`, `pitch_embed`,
  * `energy_embed`, `mel_out`.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -35,6 +35,13 @@ export interface FastSpeechConfig {
   /** Per-band log-mel stats of the voice (length numMelBins). */
   melMean: number[];
   melStd: number[];
+  /**
+   * Frames per decoder step (1 or 2): the decoder runs over the mean of each group of
+   * `reduction` expanded frames and predicts all of them at once, so its attention costs
+   * 1/r² and its dense layers 1/r. Inputs must hold a multiple of r frames; callers pad by
+   * repeating the last frame (training does the same through `expansionMatrix`).
+   */
+  reduction?: number;
   lossWeights?: { duration: number; pitch: number; energy: number };
   seed?: number;
 }
@@ -62,16 +69,26 @@ export interface FastSpeechLosses {
   energy: tf.Scalar;
 }
 
-/** One-hot expansion matrix [B, T, N]: row t selects the symbol that frame t belongs to. */
-export function expansionMatrix(durations: Int32Array[], T: number, N: number): tf.Tensor3D {
+/**
+ * One-hot expansion matrix [B, T, N]: row t selects the symbol that frame t belongs to. Rows
+ * past an utterance's frames up to the next multiple of `reduction` repeat its last symbol
+ * (what the server's padding does); rows after that stay zero (batch padding).
+ */
+export function expansionMatrix(durations: Int32Array[], T: number, N: number, reduction = 1): tf.Tensor3D {
   const B = durations.length;
   const a = new Float32Array(B * T * N);
   durations.forEach((d, b) => {
     let t = 0;
     for (let n = 0; n < d.length; n++)
       for (let k = 0; k < d[n] && t < T; k++, t++) a[(b * T + t) * N + n] = 1;
+    for (; t % reduction !== 0 && t < T; t++) a[(b * T + t) * N + d.length - 1] = 1;
   });
   return tf.tensor3d(a, [B, T, N]);
+}
+
+/** Frames rounded up to a multiple of the reduction factor. */
+export function paddedFrames(frames: number, reduction: number): number {
+  return Math.ceil(frames / reduction) * reduction;
 }
 
 export class FastSpeechModel implements TrainModel<FastSpeechSample> {
@@ -116,7 +133,9 @@ export class FastSpeechModel implements TrainModel<FastSpeechSample> {
         new TransformerBlock(p, `dec${i}`, { dModel: d, heads, ffnSize, seed: seed + 300 + 10 * i }),
       );
     this.decLn = new LayerNorm(p, 'dec_ln', d);
-    this.melOut = new Dense(p, 'mel_out', { inputSize: d, units: config.numMelBins, seed: seed + 400 });
+    const r = config.reduction ?? 1;
+    if (r !== 1 && r !== 2) throw new Error(`reduction ${r}: only 1 or 2 frames per decoder step`);
+    this.melOut = new Dense(p, 'mel_out', { inputSize: d, units: config.numMelBins * r, seed: seed + 400 });
     this.melMean = tf.tensor1d(config.melMean);
     this.melStd = tf.tensor1d(config.melStd);
   }
@@ -154,16 +173,25 @@ export class FastSpeechModel implements TrainModel<FastSpeechSample> {
     return { hidden: this.addVariance(h, pitch, energy), logDurations, pitch, energy };
   }
 
-  /** Normalised mel [B,T,bins] from expanded frames [B,T,d] (no positions yet). */
+  /**
+   * Normalised mel [B,T,bins] from expanded frames [B,T,d] (no positions yet; T a multiple of
+   * the reduction factor): groups of r frames are averaged, decoded, and unfolded again.
+   */
   private decodeNormalised(frames: tf.Tensor3D, lengths?: ArrayLike<number>): tf.Tensor3D {
-    const [B, T] = frames.shape;
-    let y = tf.add(frames, sinusoidalPositions(T, this.config.dModel)) as tf.Tensor3D;
-    const bias = lengths ? attentionBias(B, 1, T, { keyLengths: lengths }) : undefined;
+    const [B, T, d] = frames.shape;
+    const r = this.config.reduction ?? 1;
+    if (T % r !== 0) throw new Error(`decoder: ${T} frames is not a multiple of the reduction ${r}`);
+    const steps = T / r;
+    const grouped = r === 1 ? frames : (tf.mean(frames.reshape([B, steps, r, d]), 2) as tf.Tensor3D);
+    let y = tf.add(grouped, sinusoidalPositions(steps, d)) as tf.Tensor3D;
+    const bias = lengths
+      ? attentionBias(B, 1, steps, { keyLengths: Array.from(lengths, (n) => Math.ceil(n / r)) })
+      : undefined;
     for (const blk of this.decoder) y = blk.apply(y, bias);
-    return this.melOut.apply(this.decLn.apply(y)) as tf.Tensor3D;
+    return this.melOut.apply(this.decLn.apply(y)).reshape([B, T, this.config.numMelBins]) as tf.Tensor3D;
   }
 
-  /** Inference decoder (what decoder.onnx computes): frames [B,T,d] → log-mel [B,T,bins]. */
+  /** Inference decoder (what decoder.onnx computes): frames [B,T,d] → log-mel [B,T,bins]; T % reduction = 0. */
   decode(frames: tf.Tensor3D): tf.Tensor3D {
     return tf.add(tf.mul(this.decodeNormalised(frames), this.melStd), this.melMean) as tf.Tensor3D;
   }
@@ -172,7 +200,8 @@ export class FastSpeechModel implements TrainModel<FastSpeechSample> {
   losses(samples: FastSpeechSample[]): FastSpeechLosses & { melPred: tf.Tensor3D } {
     const B = samples.length;
     const N = Math.max(...samples.map((s) => s.ids.length));
-    const T = Math.max(...samples.map((s) => s.frames));
+    const r = this.config.reduction ?? 1;
+    const T = paddedFrames(Math.max(...samples.map((s) => s.frames)), r);
     const bins = this.config.numMelBins;
     const ids = new Int32Array(B * N);
     const logDur = new Float32Array(B * N);
@@ -203,6 +232,7 @@ export class FastSpeechModel implements TrainModel<FastSpeechSample> {
         samples.map((s) => s.durations),
         T,
         N,
+        r,
       ),
       hidden,
     ) as tf.Tensor3D;
