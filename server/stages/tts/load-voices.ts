@@ -7,28 +7,15 @@
 import { basename } from 'node:path';
 import type { ModelEntry } from '../../../models/registry.ts';
 import { PipelineError } from '../../errors.ts';
+import { loadMelGenerator } from './acoustic/mel-generator-onnx.ts';
 import type { LoadMelGeneratorOptions, MelGenerator } from './mel-generator.ts';
 import { ModelSynthesizer, type ModelSynthesizerOptions } from './model-synthesizer.ts';
 import type { Vocoder } from './vocoder.ts';
 
 export type LoadMelGenerator = (modelDir: string, opts: LoadMelGeneratorOptions) => Promise<MelGenerator>;
 
-/** The acoustic engineer's ONNX runner; imported lazily so a tree without it still serves. */
-const ONNX_MEL_GENERATOR = './acoustic/mel-generator-onnx.ts';
-
-export const loadOnnxMelGenerator: LoadMelGenerator = async (modelDir, opts) => {
-  let mod: { loadMelGenerator: LoadMelGenerator };
-  try {
-    mod = await import(ONNX_MEL_GENERATOR);
-  } catch (err) {
-    throw new PipelineError('engine_unavailable', 'tts', {
-      recoverable: false,
-      message: `the ONNX acoustic-model runner (server/stages/tts/acoustic/mel-generator-onnx.ts) is missing: ${(err as Error).message}`,
-      cause: err,
-    });
-  }
-  return mod.loadMelGenerator(modelDir, opts);
-};
+/** The served acoustic model: model.json + encoder.onnx + decoder.onnx through ONNX Runtime. */
+export const loadOnnxMelGenerator: LoadMelGenerator = loadMelGenerator;
 
 const TTS_FOLDER = /^tts-([a-z]{2,3})(?:$|[-_])/;
 
