@@ -49,7 +49,7 @@ const USAGE = `usage: npm run train -- tts --data DIR --lang es|en [--model-out 
   --batch-frames  cap on Σ frames per batch (default 400 × --batch)
   --max-frames    leave out utterances longer than this (default 1200 = 12 s)
   --align-steps   aligner steps in phase 1 (default 500); --realign redoes phase 1
-  --export-only   re-export the best checkpoint of a finished run
+  --export-only   re-export the best checkpoint of a finished run (model size from the checkpoint)
 ${COMMON_TRAIN_USAGE}`;
 
 export async function main(args: string[]): Promise<void> {
@@ -90,6 +90,13 @@ export async function main(args: string[]): Promise<void> {
   const maxFrames = num('max-frames', 1200);
   const batchFrames = num('batch-frames', 400 * a.batchSize);
   const threads = a.threads || 1;
+  const phase2Dir = join(outDir, 'acoustic');
+  const checkpointDir = () =>
+    existsSync(join(phase2Dir, 'best', 'state.json')) ? join(phase2Dir, 'best') : join(phase2Dir, 'last');
+  const exportOnly = Boolean(a.rest['export-only']);
+  // Fail before the feature pass (and a possible alignment run), not after it.
+  if (exportOnly && !existsSync(join(checkpointDir(), 'state.json')))
+    throw new Error(`--export-only: no checkpoint in ${phase2Dir}/{best,last}; train first (same --out)`);
   const backend = await initBackend();
   const command = `npm run train -- tts ${args.join(' ')}`;
 
@@ -148,7 +155,10 @@ export async function main(args: string[]): Promise<void> {
   console.log(`phase 1: ${JSON.stringify(cache.training)} ${JSON.stringify(cache.summary)}`);
 
   // ---- phase 2: acoustic model
-  const cfg: FastSpeechConfig = {
+  // --export-only rebuilds the model the checkpoint was trained as, whatever the size flags say.
+  const finished = exportOnly ? loadCheckpoint(checkpointDir()) : undefined;
+  const trainedAs = finished?.meta.extra as { model?: FastSpeechConfig; command?: string } | undefined;
+  const cfg: FastSpeechConfig = trainedAs?.model ?? {
     vocab: symbols.length,
     dModel: num('d-model', 192),
     heads: num('heads', 2),
@@ -168,10 +178,9 @@ export async function main(args: string[]): Promise<void> {
   const trainSamples = train.map((u) => toFastSpeechSample(u, alignment.utterances[u.key], stats));
   const devSamples = dev.map((u) => toFastSpeechSample(u, alignment.utterances[u.key], stats));
   const model = createFastSpeech(cfg);
-  const phase2Dir = join(outDir, 'acoustic');
   const t0 = performance.now();
   let trainingSummary: Record<string, unknown> = {};
-  if (!a.rest['export-only']) {
+  if (!exportOnly) {
     const res = await trainLoop({
       model,
       spec: fastSpeechSpec(cfg),
@@ -201,12 +210,10 @@ export async function main(args: string[]): Promise<void> {
       best: res.best,
     };
   }
-  const bestDir = existsSync(join(phase2Dir, 'best', 'state.json'))
-    ? join(phase2Dir, 'best')
-    : join(phase2Dir, 'last');
-  const ck = loadCheckpoint(bestDir);
+  const bestDir = checkpointDir();
+  const ck = finished ?? loadCheckpoint(bestDir);
   model.params.setWeights(ck.params);
-  if (a.rest['export-only']) trainingSummary = { steps: ck.meta.step, best: ck.meta.best };
+  if (exportOnly) trainingSummary = { steps: ck.meta.step, best: ck.meta.best, exportCommand: command };
   const teacher = evaluateTeacherForced(model, devSamples, stats);
   console.log(`dev (teacher-forced, ${bestDir}): ${JSON.stringify(teacher)}`);
 
@@ -237,7 +244,8 @@ export async function main(args: string[]): Promise<void> {
     },
     vocoder: { kind: 'griffin-lim' },
     training: {
-      command,
+      // The command that trained these weights (an --export-only run records its own as exportCommand).
+      command: trainedAs?.command ?? command,
       data: {
         dir: dataDir,
         trainUtterances: train.length,
