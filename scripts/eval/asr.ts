@@ -20,7 +20,7 @@ import { OnnxSessionCache, runtimeOptionsFromConfig } from '../../models/onnx-se
 import { resample } from '../../server/audio/resample.ts';
 import { readWavSync } from '../../server/audio/wav-io.ts';
 import { loadConfig } from '../../server/config.ts';
-import { AsrEngine } from '../../server/stages/asr/engine.ts';
+import { AsrEngine, type TranscribeOptions } from '../../server/stages/asr/engine.ts';
 import { type ManifestEntry, readManifest } from '../data/lib/manifest.ts';
 import { recordTunedLm, tuneLm } from './asr-tune-lm.ts';
 import {
@@ -79,7 +79,7 @@ function groupFigures(groups: Record<string, ErrorSummary> | undefined): Record<
   );
 }
 
-function figures(score: CorpusScore, audioSec: number, decodeSec: number): SystemFigures {
+export function figures(score: CorpusScore, audioSec: number, decodeSec: number): SystemFigures {
   return {
     utterances: score.utterances,
     audio_sec: round(audioSec, 2),
@@ -91,13 +91,78 @@ function figures(score: CorpusScore, audioSec: number, decodeSec: number): Syste
   };
 }
 
-function groupsOf(e: ManifestEntry): Record<string, string> {
+export function groupsOf(e: ManifestEntry): Record<string, string> {
   return { accent: e.accent ?? 'unknown', snr: snrBucket(e.snr_db) };
 }
 
-function loadAudio16k(path: string): Float32Array {
+export function loadAudio16k(path: string): Float32Array {
   const wav = readWavSync(path);
   return wav.sampleRate === SAMPLE_RATE ? wav.samples : resample(wav.samples, wav.sampleRate, SAMPLE_RATE);
+}
+
+export interface DecodeManifestOptions extends TranscribeOptions {
+  /** Print reference and hypothesis of every utterance to stderr. */
+  verbose?: boolean;
+  /** Progress bar on stderr (default true). */
+  progress?: boolean;
+}
+
+/**
+ * Decodes every manifest entry with `engine` (one ORT call per utterance, after a warm-up that
+ * stays out of the RTF) and returns the scored pairs with accent/SNR groups and the timings.
+ */
+export async function decodeManifest(
+  engine: AsrEngine,
+  entries: readonly ManifestEntry[],
+  opts: DecodeManifestOptions = {},
+): Promise<{ items: ScoredUtterance[]; audioSec: number; decodeSec: number }> {
+  const { verbose, progress = true, ...decodeOpts } = opts;
+  // The first ORT run allocates and plans; keep it out of the RTF.
+  await engine.transcribe(new Float32Array(SAMPLE_RATE / 2), decodeOpts);
+  const bar = progress
+    ? new cliProgress.SingleBar(
+        { format: 'asr {bar} {value}/{total} | ETA {eta_formatted} | {wer}', stream: process.stderr },
+        cliProgress.Presets.shades_classic,
+      )
+    : undefined;
+  bar?.start(entries.length, 0, { wer: '' });
+  const items: ScoredUtterance[] = [];
+  let audioSec = 0;
+  let decodeSec = 0;
+  for (const e of entries) {
+    const audio = loadAudio16k(e.audio_filepath);
+    const t0 = performance.now();
+    const final = await engine.transcribe(audio, decodeOpts);
+    decodeSec += (performance.now() - t0) / 1000;
+    audioSec += audio.length / SAMPLE_RATE;
+    items.push({ ref: e.text, hyp: final.text, groups: groupsOf(e) });
+    if (verbose) console.error(`\n${basename(e.audio_filepath)}\n  ref: ${e.text}\n  hyp: ${final.text}`);
+    bar?.increment(1, { wer: `WER ${(scoreCorpus(items, engine.lang).wer * 100).toFixed(1)}%` });
+  }
+  bar?.stop();
+  return { items, audioSec, decodeSec };
+}
+
+/** Loads the recognizer in `modelDir`, decodes `entries` and returns the figures (eval's JSON shape). */
+export async function evaluateAsrModelDir(
+  modelDir: string,
+  entries: readonly ManifestEntry[],
+  opts: DecodeManifestOptions = {},
+): Promise<SystemFigures & { model: string; decoder: string }> {
+  const cache = new OnnxSessionCache(runtimeOptionsFromConfig(loadConfig().models));
+  const engine = await AsrEngine.load(modelDir, cache, { batching: false });
+  try {
+    const { items, audioSec, decodeSec } = await decodeManifest(engine, entries, opts);
+    const decoder = opts.decoder === 'greedy' ? 'greedy' : engine.lm ? 'beam+lm' : 'beam';
+    return {
+      model: engine.card.id,
+      decoder,
+      ...figures(scoreCorpus(items, engine.lang), audioSec, decodeSec),
+    };
+  } finally {
+    await engine.close();
+    await cache.dispose();
+  }
 }
 
 function pct(x: number): string {
@@ -256,28 +321,10 @@ export async function main(args: string[]): Promise<void> {
   };
 
   try {
-    // The first ORT run allocates and plans; keep it out of the RTF.
-    await engine.transcribe(new Float32Array(SAMPLE_RATE / 2), decodeOpts);
-    const bar = new cliProgress.SingleBar(
-      { format: 'asr {bar} {value}/{total} | ETA {eta_formatted} | {wer}', stream: process.stderr },
-      cliProgress.Presets.shades_classic,
-    );
-    bar.start(entries.length, 0, { wer: '' });
-    const items: ScoredUtterance[] = [];
-    let audioSec = 0;
-    let decodeSec = 0;
-    for (const e of entries) {
-      const audio = loadAudio16k(e.audio_filepath);
-      const t0 = performance.now();
-      const final = await engine.transcribe(audio, decodeOpts);
-      decodeSec += (performance.now() - t0) / 1000;
-      audioSec += audio.length / SAMPLE_RATE;
-      items.push({ ref: e.text, hyp: final.text, groups: groupsOf(e) });
-      if (values.verbose)
-        console.error(`\n${basename(e.audio_filepath)}\n  ref: ${e.text}\n  hyp: ${final.text}`);
-      bar.increment(1, { wer: `WER ${(scoreCorpus(items, engine.lang).wer * 100).toFixed(1)}%` });
-    }
-    bar.stop();
+    const { items, audioSec, decodeSec } = await decodeManifest(engine, entries, {
+      ...decodeOpts,
+      verbose: values.verbose,
+    });
     const report: AsrEvalReport = {
       model: engine.card.id,
       model_dir: modelDir,

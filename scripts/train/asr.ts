@@ -7,13 +7,12 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { type AsrFeatureConfig, acousticFrameMs, stackedDim } from '../../server/stages/asr/features.ts';
 import { buildNgramLmFile } from '../../server/stages/asr/lm-builder.ts';
-import { type AsrLanguage, createVocabulary, decodeIds } from '../../server/stages/asr/vocabulary.ts';
+import { type AsrLanguage, createVocabulary } from '../../server/stages/asr/vocabulary.ts';
 import { readJsonl, readManifest } from '../data/lib/manifest.ts';
-import { scoreCorpus, snrBucket } from '../eval/metrics/wer.ts';
 import { loadAsrSamples, measureFeatureStats } from './asr/dataset.ts';
+import { scoreGreedy } from './asr/evaluate-greedy.ts';
 import { exportAsrModel } from './asr/export-asr.ts';
 import { adaptOutputToVocabulary, loadBaseAsrModel } from './asr/init-from.ts';
 import { type AsrModelConfig, asrModelSpec, createAsrTrainModel } from './asr/model.ts';
@@ -21,9 +20,7 @@ import { DEFAULT_SPEC_AUGMENT } from './asr/spec-augment.ts';
 import { COMMON_TRAIN_USAGE, parseCommonTrainArgs } from './lib/args.ts';
 import { initBackend } from './lib/backend.ts';
 import { loadCheckpoint } from './lib/checkpoint.ts';
-import { ctcGreedyDecode } from './lib/ctc.ts';
 import { trainLoop } from './lib/loop.ts';
-import { collateCtc } from './lib/models/lstm-ctc.ts';
 
 const USAGE = `usage: npm run train -- asr --data DIR --lang en|es [--units N] [--layers N] [--model-out DIR]
   [--lm-order N] [--no-spec-augment] [--export-only] [--init-from MODEL_DIR]
@@ -85,26 +82,7 @@ export async function main(args: string[]): Promise<void> {
   const command = `npm run train -- asr ${args.join(' ')}`;
   const dev = loadAsrSamples(devEntries, features, vocab, lang, 'dev').samples;
 
-  const evaluateDev = () => {
-    const hyps: string[] = [];
-    for (let i = 0; i < dev.length; i += 16) {
-      const batch = dev.slice(i, i + 16);
-      tf.tidy(() => {
-        const c = collateCtc(batch, cfg.inputSize);
-        const ids = ctcGreedyDecode(model.forward(c.x).logits, c.inputLengths);
-        for (const seq of ids) hyps.push(decodeIds(seq, vocab));
-      });
-    }
-    const score = scoreCorpus(
-      dev.map((s, i) => ({
-        ref: s.text,
-        hyp: hyps[i],
-        groups: { accent: s.accent, snr: snrBucket(s.snrDb) },
-      })),
-      lang,
-    );
-    return { score, hyps };
-  };
+  const evaluateDev = () => scoreGreedy(model, dev, cfg.inputSize, vocab, lang);
 
   let trainingSummary: Record<string, unknown> = {};
   if (!a.rest['export-only']) {

@@ -56,6 +56,12 @@ export interface TrainLoopOptions<S> {
   }) => Promise<Record<string, number>> | Record<string, number>;
   metric?: string;
   higherIsBetter?: boolean;
+  /**
+   * Early stopping: end the run once this many dev evaluations in a row have not beaten the
+   * best `metric` (needs `evaluate` and `evalEvery`). Counted from the logged evaluations, so a
+   * resumed run stops where the uninterrupted one would have.
+   */
+  patience?: number;
   /** Threads for data-parallel gradients (needs `spec`); default 1. */
   threads?: number;
   spec?: ModelSpec;
@@ -75,6 +81,8 @@ export interface TrainResult {
   history: StepRecord[];
   evals: EvalRecord[];
   best?: { metric: number; step: number };
+  /** Set when `patience` ended the run before `steps`. */
+  stoppedEarly?: { step: number; evalsWithoutImprovement: number };
   secondsPerStep: number;
   summary: string;
 }
@@ -148,6 +156,11 @@ export async function trainLoop<S>(o: TrainLoopOptions<S>): Promise<TrainResult>
       slots: opt.getState().slots,
     });
 
+  // Evaluations since the best one (all of them while there is no best yet).
+  const evalsWithoutImprovement = () => evals.filter((e) => !best || e.step > best.step).length;
+  const patienceSpent = () =>
+    o.patience !== undefined && o.patience > 0 && evals.length > 0 && evalsWithoutImprovement() >= o.patience;
+
   const runEval = async () => {
     if (!o.evaluate) return;
     const metrics = await o.evaluate({ step, model: o.model });
@@ -178,7 +191,7 @@ export async function trainLoop<S>(o: TrainLoopOptions<S>): Promise<TrainResult>
   const t0 = performance.now();
   const startStep = step;
   try {
-    while (step < end) {
+    while (step < end && !patienceSpent()) {
       const ts = performance.now();
       const samples = stream.next().map((i) => o.train[i]);
       const g = dp ? await dp.gradients(samples) : computeGradients(o.model, samples);
@@ -198,7 +211,7 @@ export async function trainLoop<S>(o: TrainLoopOptions<S>): Promise<TrainResult>
         sps: (rec.ms / 1000).toFixed(2),
       });
       if (o.evalEvery && step % o.evalEvery === 0) await runEval();
-      if (step % ckEvery === 0 || step === end) save(lastDir);
+      if (step % ckEvery === 0 || step === end || patienceSpent()) save(lastDir);
     }
     // Final evaluation unless the last step just had one (or this run did no steps).
     const evaluatedLast = o.evalEvery !== undefined && step % o.evalEvery === 0;
@@ -208,6 +221,11 @@ export async function trainLoop<S>(o: TrainLoopOptions<S>): Promise<TrainResult>
     await dp?.close();
     opt.dispose();
   }
+  const stoppedEarly =
+    step < o.steps && patienceSpent()
+      ? { step, evalsWithoutImprovement: evalsWithoutImprovement() }
+      : undefined;
+  if (stoppedEarly) log.write({ event: 'early_stop', ...stoppedEarly, patience: o.patience });
   const ran = step - startStep;
   const secondsPerStep = ran ? (performance.now() - t0) / 1000 / ran : 0;
   writeFileSync(join(o.outDir, 'loss.html'), renderLossCurve(o.title ?? 'training', history, evals));
@@ -221,6 +239,14 @@ export async function trainLoop<S>(o: TrainLoopOptions<S>): Promise<TrainResult>
     ['loss first 10 / last 10', `${mean(first).toFixed(4)} / ${mean(last).toFixed(4)}`],
     ['dev (last)', lastEval ? JSON.stringify(lastEval.metrics) : '-'],
     ['best', best ? `${metricKey} ${best.metric.toFixed(4)} at step ${best.step} → ${bestDir}` : '-'],
+    ...(stoppedEarly
+      ? ([
+          [
+            'stopped early',
+            `at step ${step}: ${stoppedEarly.evalsWithoutImprovement} evaluations without a better ${metricKey}`,
+          ],
+        ] as [string, string][])
+      : []),
     ['checkpoint', lastDir],
     ['log / curve', `${log.path} / ${join(o.outDir, 'loss.html')}`],
   ]);
@@ -228,5 +254,5 @@ export async function trainLoop<S>(o: TrainLoopOptions<S>): Promise<TrainResult>
   if (o.summary ?? true) process.stderr.write(`${summary}\n`);
   if (tf.memory().numTensors > 10_000)
     process.stderr.write(`[train] warning: ${tf.memory().numTensors} live tensors\n`);
-  return { steps: step, history, evals, best, secondsPerStep, summary };
+  return { steps: step, history, evals, best, stoppedEarly, secondsPerStep, summary };
 }

@@ -115,3 +115,62 @@ export function formatTable(rows: [string, string][]): string {
   const w = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n');
 }
+
+export interface BarSeries {
+  name: string;
+  color: string;
+}
+
+export interface BarGroup {
+  label: string;
+  /** One value per series; null = not measured. */
+  values: (number | null)[];
+}
+
+/**
+ * Grouped horizontal bars as inline SVG (e.g. WER before/after per accent): one row per group,
+ * one bar per series, the value written at the bar's end. `format` turns a value into its label.
+ */
+export function renderBarChart(
+  title: string,
+  series: BarSeries[],
+  groups: BarGroup[],
+  format: (v: number) => string = (v) => v.toPrecision(3),
+): string {
+  const labelW = 230;
+  const plotW = 480;
+  const barH = 12;
+  const gap = 10;
+  const rowH = series.length * barH + gap;
+  const top = 28;
+  const H = top + groups.length * rowH + 10;
+  const max = Math.max(1e-9, ...groups.flatMap((g) => g.values.filter((v): v is number => v !== null)));
+  const legend = series
+    .map(
+      (s, i) =>
+        `<rect x="${labelW + i * 120}" y="6" width="12" height="12" fill="${s.color}"/><text x="${labelW + i * 120 + 16}" y="16" font-size="12">${esc(s.name)}</text>`,
+    )
+    .join('');
+  const rows = groups
+    .map((g, gi) => {
+      const y0 = top + gi * rowH;
+      const bars = g.values
+        .map((v, si) => {
+          const y = y0 + si * barH;
+          if (v === null || !Number.isFinite(v))
+            return `<text x="${labelW + 4}" y="${y + barH - 2}" font-size="10" fill="#888">n/a</text>`;
+          const w = (v / max) * plotW;
+          return `<rect x="${labelW}" y="${y}" width="${w.toFixed(1)}" height="${barH - 1}" fill="${series[si].color}"/><text x="${(labelW + w + 4).toFixed(1)}" y="${y + barH - 2}" font-size="10">${esc(format(v))}</text>`;
+        })
+        .join('');
+      return `<text x="${labelW - 8}" y="${y0 + (series.length * barH) / 2 + 4}" font-size="12" text-anchor="end">${esc(g.label)}</text>${bars}`;
+    })
+    .join('\n');
+  return `<h2>${esc(title)}</h2><svg width="${labelW + plotW + 80}" height="${H}" xmlns="http://www.w3.org/2000/svg">${legend}\n${rows}</svg>`;
+}
+
+/** A self-contained HTML page around chart fragments (and any other HTML). */
+export function htmlPage(title: string, sections: string[]): string {
+  return `<!doctype html><meta charset="utf-8"><title>${esc(title)}</title>
+<body style="font-family:sans-serif"><h1>${esc(title)}</h1>${sections.join('\n')}</body>\n`;
+}
