@@ -1,0 +1,150 @@
+/**
+ * The recognizer as fine-tuned: the training model of `npm run train -- asr` (same weights, same
+ * CTC loss) started from the base model's ONNX weights, wrapped so that
+ *  - each training sample is raw audio, featurized on every step after augmentation (speed,
+ *    noise from a bank, then SpecAugment on the features);
+ *  - the lowest `freezeLayers` LSTM layers are not trainable (the optimizer and the data-parallel
+ *    workers skip them, so they stay exactly the base weights);
+ *  - an optional L2 pull toward the base weights, (λ/2)·Σ‖w − w_base‖² over the trainable
+ *    weights, is added to the loss (L2-SP, Li et al. 2018) against forgetting.
+ * Augmentation draws are a pure function of (seed, the ids in the batch), so a resumed run or a
+ * worker thread draws exactly what an uninterrupted single-threaded run would.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { AsrFeatureConfig } from '../../../server/stages/asr/features.ts';
+import { asrFeatures } from '../../../server/stages/asr/features.ts';
+import { ctcFrameNeed } from '../../train/asr/dataset.ts';
+import { adaptOutputToVocabulary, loadBaseAsrModel } from '../../train/asr/init-from.ts';
+import { type AsrModelConfig, type AsrTrainModel, createAsrTrainModel } from '../../train/asr/model.ts';
+import { specAugment } from '../../train/asr/spec-augment.ts';
+import type { TrainModel } from '../../train/lib/model.ts';
+import type { CtcSample } from '../../train/lib/models/lstm-ctc.ts';
+import type { ParamStore } from '../../train/lib/params.ts';
+import { Rng } from '../../train/lib/rng.ts';
+import { augmentWave, loadNoiseBank, type WaveAugmentConfig } from './augment.ts';
+
+export interface FinetuneAsrConfig {
+  /** Architecture, plus the SpecAugment settings this wrapper applies (null = off). */
+  asr: AsrModelConfig;
+  features: AsrFeatureConfig;
+  /** The base model folder: initial weights, frozen weights and the L2 anchor. */
+  baseDir: string;
+  /** Vocabulary tokens of the fine-tuned model (the base's output layer is mapped onto them). */
+  tokens: string[];
+  augment: WaveAugmentConfig;
+  /** LSTM layers 0..freezeLayers−1 are kept at the base weights. */
+  freezeLayers: number;
+  /** λ of the L2 pull toward the base weights; 0 = off. */
+  l2Base: number;
+  seed: number;
+}
+
+export interface AudioSample {
+  /** Position in the training set; seeds the augmentation of the batches it is in. */
+  id: number;
+  audio: Float32Array;
+  labels: number[];
+  /** Acoustic frames of the unaugmented audio (bucketing and the CTC fit check). */
+  frames: number;
+}
+
+const LSTM_WEIGHTS = ['kernel', 'recurrent_kernel', 'bias'];
+
+/** Names of the weights that `freezeLayers` freezes. */
+export function frozenWeightNames(freezeLayers: number): string[] {
+  const names: string[] = [];
+  for (let i = 0; i < freezeLayers; i++) for (const w of LSTM_WEIGHTS) names.push(`lstm${i}/${w}`);
+  return names;
+}
+
+/** FNV-1a over the seed and the sample ids: the batch's augmentation seed. */
+export function batchSeed(seed: number, ids: readonly number[]): number {
+  let h = 0x811c9dc5 ^ seed;
+  for (const id of ids) {
+    h = Math.imul(h ^ (id & 0xffff), 0x01000193);
+    h = Math.imul(h ^ (id >>> 16), 0x01000193);
+  }
+  return h >>> 0;
+}
+
+export class FinetuneAsrModel implements TrainModel<AudioSample> {
+  readonly params: ParamStore;
+
+  constructor(
+    readonly config: FinetuneAsrConfig,
+    readonly inner: AsrTrainModel,
+    private readonly noiseBank: readonly Float32Array[],
+    private readonly anchors: ReadonlyMap<string, tf.Tensor>,
+  ) {
+    this.params = inner.params;
+  }
+
+  /** Augmented features for one batch (what the loss sees). */
+  featurize(samples: readonly AudioSample[]): CtcSample[] {
+    const { asr, augment, features } = this.config;
+    const rng = new Rng(
+      batchSeed(
+        this.config.seed,
+        samples.map((s) => s.id),
+      ),
+    );
+    return samples.map((s) => {
+      const need = ctcFrameNeed(s.labels);
+      // A faster copy has fewer frames; keep one frame of slack for rounding.
+      const fits = (speed: number) => Math.floor(s.frames / speed) - 1 >= need;
+      const { audio } = augmentWave(s.audio, rng, augment, this.noiseBank, fits);
+      let f = asrFeatures(audio, features);
+      if (f.frames < need) f = asrFeatures(s.audio, features);
+      const data = asr.specAugment
+        ? specAugment(f.data, f.frames, asr.melBins, asr.stack, rng, asr.specAugment)
+        : f.data;
+      return { features: data, frames: f.frames, labels: s.labels };
+    });
+  }
+
+  /** L2 distance to the base weights, (1/2)·Σ‖w − w_base‖², over the trainable weights. */
+  distanceToBase(): tf.Scalar {
+    return tf.tidy(() => {
+      const terms = [...this.anchors].map(([name, w0]) =>
+        tf.sum(tf.square(tf.sub(this.params.get(name), w0))),
+      );
+      return (terms.length ? tf.mul(tf.addN(terms), 0.5) : tf.scalar(0)) as tf.Scalar;
+    });
+  }
+
+  loss(samples: AudioSample[]): tf.Scalar {
+    const ctc = this.inner.loss(this.featurize(samples));
+    if (this.config.l2Base <= 0 || this.anchors.size === 0) return ctc;
+    return tf.add(ctc, tf.mul(this.distanceToBase(), this.config.l2Base)) as tf.Scalar;
+  }
+
+  dispose(): void {
+    for (const t of this.anchors.values()) t.dispose();
+    this.params.dispose();
+  }
+}
+
+export async function createFinetuneAsrModel(config: FinetuneAsrConfig): Promise<FinetuneAsrModel> {
+  if (config.freezeLayers < 0 || config.freezeLayers > config.asr.layers)
+    throw new Error(`--freeze-layers ${config.freezeLayers}: the model has ${config.asr.layers} LSTM layers`);
+  // SpecAugment is drawn here from the batch seed, not by the inner model's own generator.
+  const inner = createAsrTrainModel({ ...config.asr, specAugment: null });
+  const base = await loadBaseAsrModel(config.baseDir);
+  const { weights } = adaptOutputToVocabulary(base.weights, base.vocabulary, config.tokens);
+  inner.params.setWeights(weights);
+  for (const name of frozenWeightNames(config.freezeLayers)) inner.params.get(name).trainable = false;
+  const anchors = new Map<string, tf.Tensor>();
+  if (config.l2Base > 0) {
+    for (const [name, v] of inner.params.entries()) {
+      const w = weights.get(name);
+      if (v.trainable && w) anchors.set(name, tf.tensor(w.data, w.shape));
+    }
+  }
+  const bank = config.augment.noise ? loadNoiseBank(config.augment.noise.files) : [];
+  return new FinetuneAsrModel(config, inner, bank, anchors);
+}
+
+/** The ModelSpec data-parallel workers build the same model from. */
+export function finetuneAsrSpec(config: FinetuneAsrConfig) {
+  return { module: import.meta.url, factory: 'createFinetuneAsrModel', config };
+}

@@ -1,0 +1,3 @@
+import { dispatch } from '../cli-dispatch.ts';
+
+await dispatch(import.meta.url, 'finetune');
