@@ -65,6 +65,21 @@ function pickVoice(rng: Rng, voices: Voice[], lang: Lang): Voice {
   );
 }
 
+/**
+ * What a derived set (e.g. `npm run data -- customer`) changes about the corpus draw; every
+ * field left out keeps the corpus behaviour, draw for draw.
+ */
+export interface PlanChoices {
+  /** Seed label and id prefix (default `audio:<lang>:<split>` and `<lang>-<split>`). */
+  tag?: { rng: string; id: string };
+  /** Noise ids to draw from (default: the split's noises). */
+  noises?: string[];
+  /** Share of utterances left clean (default CLEAN_SHARE). */
+  cleanShare?: number;
+  /** SNR draw in dB (default: the corpus mix, 15% of it below 5 dB). */
+  snrDb?: (rng: Rng) => number;
+}
+
 export function planUtterances(
   seed: number,
   lang: Lang,
@@ -72,11 +87,14 @@ export function planUtterances(
   count: number,
   pairs: TextPair[],
   voices: Voice[],
+  choices: PlanChoices = {},
 ): UtterancePlan[] {
-  const rng = deriveRng(seed, `audio:${lang}:${split}`);
+  const rng = deriveRng(seed, choices.tag?.rng ?? `audio:${lang}:${split}`);
   const splitVoices = voices.filter((v) => v.lang === lang && v.split === split);
   if (splitVoices.length === 0) throw new Error(`no ${lang} voices for ${split}`);
-  const noises = noisesOf(split);
+  const noises = choices.noises ?? noisesOf(split).map((n) => n.id);
+  const cleanShare = choices.cleanShare ?? CLEAN_SHARE;
+  const drawSnr = choices.snrDb ?? pickSnrDb;
   const order = shuffle(
     rng,
     pairs.map((_, i) => i),
@@ -93,10 +111,10 @@ export function planUtterances(
     };
     const channel = pickChannel(rng);
     const effects = channelEffects(channel, rng);
-    const clean = rng() < CLEAN_SHARE;
-    const noise = clean ? null : pickOne(rng, noises).id;
-    const snrDb = clean ? null : pickSnrDb(rng);
-    const id = `${lang}-${split}-${String(i).padStart(6, '0')}`;
+    const clean = rng() < cleanShare;
+    const noise = clean ? null : pickOne(rng, noises);
+    const snrDb = clean ? null : drawSnr(rng);
+    const id = `${choices.tag?.id ?? `${lang}-${split}`}-${String(i).padStart(6, '0')}`;
     const noiseOffset = Math.floor(rng() * 16000 * 50);
     const padStartSamples = Math.round((0.1 + rng() * 0.4) * 16000);
     const padEndSamples = Math.round((0.1 + rng() * 0.4) * 16000);
