@@ -58,6 +58,8 @@ const cardSchema = z
       .loose()
       .nullable()
       .optional(),
+    // Domain hotwords of the model (`npm run finetune -- asr-lm`), boosted in every session.
+    hotwords: z.array(z.string()).optional(),
     training: z.record(z.string(), z.unknown()).optional(),
     evaluation: z.record(z.string(), z.unknown()).optional(),
   })
@@ -320,7 +322,7 @@ export class AsrEngine {
       },
       endpoint: endpoint ?? this.options.endpoint ?? DEFAULT_ENDPOINT_CONFIG,
       beamMode: 'incremental',
-      hotwords,
+      hotwords: this.card.hotwords?.length ? [...this.card.hotwords, ...hotwords] : hotwords,
     };
   }
 }
