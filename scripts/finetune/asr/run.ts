@@ -241,6 +241,10 @@ export async function runAsrFinetune(
     return { modelDir: null, train: result, comparisons: [], card: null };
   }
   const trainSeconds = (performance.now() - t0) / 1000;
+  if (result.best && result.best.metric > baseDev.wer)
+    log(
+      `warning: no checkpoint beat the base on dev (best greedy WER ${(result.best.metric * 100).toFixed(2)}% at step ${result.best.step} vs base ${(baseDev.wer * 100).toFixed(2)}%); try a lower --lr, --freeze-layers or more data`,
+    );
 
   // Export the best checkpoint (the last one when no evaluation ran).
   const bestDir = hasCheckpoint(join(o.workDir, 'best')) ? join(o.workDir, 'best') : lastDir;
