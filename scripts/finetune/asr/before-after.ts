@@ -3,6 +3,8 @@
  * manifests by the evaluation code of `npm run eval -- asr` (ONNX engine, same normalization),
  * compared overall, per accent and per SNR bucket, as a printed table, JSON and an HTML chart.
  */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import type { ManifestEntry } from '../../data/lib/manifest.ts';
 import { type DecodeManifestOptions, evaluateAsrModelDir, type SystemFigures } from '../../eval/asr.ts';
 import { type BarGroup, htmlPage, renderBarChart } from '../../train/lib/report.ts';
@@ -112,4 +114,47 @@ export function comparisonHtml(title: string, rows: readonly ComparisonRow[], no
     ? `<ul>${notes.map((n) => `<li>${n.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`)}</li>`).join('')}</ul>`
     : '';
   return htmlPage(title, [noteHtml, ...sections]);
+}
+
+/** A test set's name in the report: its path without .jsonl, relative when under the cwd. */
+export function setLabel(path: string): string {
+  const rel = relative(process.cwd(), path);
+  const name = rel.startsWith('..') || isAbsolute(rel) ? join(basename(dirname(path)), basename(path)) : rel;
+  return name.replace(/\.jsonl?$/, '');
+}
+
+/**
+ * The base model's figures per set, cached in `workDir/before.json` so --resume does not decode
+ * again; recomputed when the base, the decoder or the sets change.
+ */
+export async function cachedBefore(
+  workDir: string,
+  baseDir: string,
+  sets: readonly EvalSet[],
+  opts: DecodeManifestOptions,
+  log: (s: string) => void,
+): Promise<Record<string, SystemFigures>> {
+  const path = join(workDir, 'before.json');
+  const key = JSON.stringify({
+    base: baseDir,
+    decoder: opts.decoder ?? 'beam',
+    sets: sets.map((s) => [s.manifest, s.entries.length]),
+  });
+  if (existsSync(path)) {
+    const cached = JSON.parse(readFileSync(path, 'utf8')) as {
+      key: string;
+      figures: Record<string, SystemFigures>;
+    };
+    if (cached.key === key) return cached.figures;
+  }
+  const figures: Record<string, SystemFigures> = {};
+  for (const set of sets) {
+    const f = await evaluateSet(baseDir, set, opts);
+    figures[set.name] = f;
+    log(
+      `before: ${set.name} WER ${(f.wer * 100).toFixed(2)}% CER ${(f.cer * 100).toFixed(2)}% (${set.entries.length} utterances)`,
+    );
+  }
+  writeFileSync(path, `${JSON.stringify({ key, figures }, null, 2)}\n`);
+  return figures;
 }
