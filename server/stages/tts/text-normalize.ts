@@ -253,6 +253,8 @@ const CURRENCY_BY_MARK: Record<string, Currency> = {
   euro: EUR,
   euros: EUR,
   $: USD,
+  // Spanish writes dollar prices as "39,50 US$" (and sometimes "US$39.50").
+  us$: USD,
   usd: USD,
   dollar: USD,
   dollars: USD,
@@ -285,11 +287,12 @@ function readMoney(amount: string, cur: Currency, lang: Lang): string {
 }
 
 const money: Pass = (text, lang) => {
-  let out = text.replace(new RegExp(`([€$£])\\s?(${NUM})${END}`, 'gu'), (_, mark: string, amount: string) =>
-    readMoney(amount, CURRENCY_BY_MARK[mark], lang),
+  let out = text.replace(
+    new RegExp(`(US\\$|[€$£])\\s?(${NUM})${END}`, 'gu'),
+    (_, mark: string, amount: string) => readMoney(amount, CURRENCY_BY_MARK[mark.toLowerCase()], lang),
   );
   out = out.replace(
-    new RegExp(`${START}(${NUM})\\s?(€|\\$|£|EUR|USD|GBP|euros?|dollars?|dólar(?:es)?)${END}`, 'giu'),
+    new RegExp(`${START}(${NUM})\\s?(€|US\\$|\\$|£|EUR|USD|GBP|euros?|dollars?|dólar(?:es)?)${END}`, 'giu'),
     (m, amount: string, mark: string) => {
       const cur = CURRENCY_BY_MARK[mark.toLowerCase()];
       // Whole amounts followed by the word ("21 euros") are left to the plain-number pass.

@@ -62,6 +62,8 @@ describe('normalizeText — Spanish', () => {
     ['Cuesta 1 €.', 'Cuesta un euro.'],
     ['Cuesta €12.50.', 'Cuesta doce euros con cincuenta céntimos.'],
     ['Cuesta $3.', 'Cuesta tres dólares.'],
+    ['Cuesta 39,50 US$ por noche.', 'Cuesta treinta y nueve dólares con cincuenta centavos por noche.'],
+    ['Son US$12.', 'Son doce dólares.'],
     ['Son 21 £.', 'Son veintiuna libras.'],
     ['Vale 1.000.000 €.', 'Vale un millón de euros.'],
     ['A las 14:30.', 'A las catorce treinta.'],
