@@ -28,8 +28,7 @@ import {
   type FastSpeechConfig,
   fastSpeechSpec,
 } from './lib/models/fastspeech.ts';
-import { DEFAULT_ALIGNER } from './tts/aligner.ts';
-import { cacheCovers, readAlignmentCache, runAlignmentPhase } from './tts/alignment-phase.ts';
+import { alignOrReuse, DEFAULT_ALIGN_LR, DEFAULT_ALIGN_STEPS } from './tts/alignment-phase.ts';
 import {
   loadTtsUtterances,
   MEL_FLOOR,
@@ -119,40 +118,20 @@ export async function main(args: string[]): Promise<void> {
   const symbols = symbolSet(lang).symbols;
 
   // ---- phase 1: alignment
-  let cache = a.rest.realign ? null : readAlignmentCache(outDir);
-  if (cache && !cacheCovers(cache, [...train, ...dev])) cache = null;
-  if (cache)
-    console.log(`phase 1: alignment cache ${join(outDir, 'alignment.json')} covers the data, reused`);
-  else {
-    const alignSteps = num('align-steps', 500);
-    const alignLr = num('align-lr', 2e-3);
-    cache = await runAlignmentPhase(train, [...train, ...dev], {
-      aligner: {
-        ...DEFAULT_ALIGNER,
-        vocab: symbols.length,
-        numMelBins: LOG_MEL_CONFIG.numMelBins,
-        seed: a.seed,
-      },
-      steps: alignSteps,
-      batchSize: a.batchSize,
-      maxBatchFrames: batchFrames,
-      optimizer: { kind: 'adam' },
-      schedule: {
-        lr: alignLr,
-        warmupSteps: 50,
-        decay: 'cosine',
-        totalSteps: alignSteps,
-        minLr: alignLr * 0.05,
-      },
-      clipNorm: a.clipNorm,
-      threads,
-      seed: a.seed,
-      outDir,
-      resume: a.resume,
-      progress,
-    });
-  }
-  console.log(`phase 1: ${JSON.stringify(cache.training)} ${JSON.stringify(cache.summary)}`);
+  const cache = await alignOrReuse(train, [...train, ...dev], {
+    outDir,
+    realign: Boolean(a.rest.realign),
+    vocab: symbols.length,
+    steps: num('align-steps', DEFAULT_ALIGN_STEPS),
+    lr: num('align-lr', DEFAULT_ALIGN_LR),
+    batchSize: a.batchSize,
+    maxBatchFrames: batchFrames,
+    clipNorm: a.clipNorm,
+    threads,
+    seed: a.seed,
+    resume: a.resume,
+    progress,
+  });
 
   // ---- phase 2: acoustic model
   // --export-only rebuilds the model the checkpoint was trained as, whatever the size flags say.
@@ -174,9 +153,8 @@ export async function main(args: string[]): Promise<void> {
     lossWeights: DEFAULT_LOSS_WEIGHTS,
     seed: a.seed,
   };
-  const alignment = cache;
-  const trainSamples = train.map((u) => toFastSpeechSample(u, alignment.utterances[u.key], stats));
-  const devSamples = dev.map((u) => toFastSpeechSample(u, alignment.utterances[u.key], stats));
+  const trainSamples = train.map((u) => toFastSpeechSample(u, cache.utterances[u.key], stats));
+  const devSamples = dev.map((u) => toFastSpeechSample(u, cache.utterances[u.key], stats));
   const model = createFastSpeech(cfg);
   const t0 = performance.now();
   let trainingSummary: Record<string, unknown> = {};

@@ -5,9 +5,10 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { LOG_MEL_CONFIG } from '../../../server/audio/log-mel.ts';
 import { trainLoop } from '../lib/loop.ts';
 import type { OptimizerConfig, ScheduleConfig } from '../lib/optim.ts';
-import { type AlignerConfig, alignerSpec, createAligner } from './aligner.ts';
+import { type AlignerConfig, alignerSpec, createAligner, DEFAULT_ALIGNER } from './aligner.ts';
 import { type CachedAlignment, perSymbolProsody, type TtsUtterance, toAlignerSample } from './dataset.ts';
 
 export const ALIGNMENT_FILE = 'alignment.json';
@@ -117,5 +118,67 @@ export async function runAlignmentPhase(
     utterances,
   };
   writeFileSync(join(o.outDir, ALIGNMENT_FILE), JSON.stringify(cache));
+  return cache;
+}
+
+export const DEFAULT_ALIGN_STEPS = 500;
+export const DEFAULT_ALIGN_LR = 2e-3;
+
+export interface AlignOrReuseOptions {
+  /** Holds alignment.json and the aligner's checkpoints (`aligner/`). */
+  outDir: string;
+  /** Ignore a cache that covers the data and align again. */
+  realign: boolean;
+  /** Symbol vocabulary size (symbolSet(lang).symbols.length). */
+  vocab: number;
+  steps: number;
+  lr: number;
+  batchSize: number;
+  maxBatchFrames: number;
+  clipNorm: number;
+  threads: number;
+  seed: number;
+  resume: boolean;
+  progress: boolean;
+  /** Prefix of the two log lines (default "phase 1"). */
+  label?: string;
+  log?: (s: string) => void;
+}
+
+/**
+ * The alignment of `all` (train and dev), trained on `train`: the cached one when it covers every
+ * utterance, else a fresh aligner run (Adam, 50 warm-up steps, cosine decay to 5% of `lr`).
+ */
+export async function alignOrReuse(
+  train: TtsUtterance[],
+  all: TtsUtterance[],
+  o: AlignOrReuseOptions,
+): Promise<AlignmentCache> {
+  const log = o.log ?? ((s: string) => console.log(s));
+  const label = o.label ?? 'phase 1';
+  let cache = o.realign ? null : readAlignmentCache(o.outDir);
+  if (cache && !cacheCovers(cache, all)) cache = null;
+  if (cache) log(`${label}: alignment cache ${join(o.outDir, ALIGNMENT_FILE)} covers the data, reused`);
+  else
+    cache = await runAlignmentPhase(train, all, {
+      aligner: {
+        ...DEFAULT_ALIGNER,
+        vocab: o.vocab,
+        numMelBins: LOG_MEL_CONFIG.numMelBins,
+        seed: o.seed,
+      },
+      steps: o.steps,
+      batchSize: o.batchSize,
+      maxBatchFrames: o.maxBatchFrames,
+      optimizer: { kind: 'adam' },
+      schedule: { lr: o.lr, warmupSteps: 50, decay: 'cosine', totalSteps: o.steps, minLr: o.lr * 0.05 },
+      clipNorm: o.clipNorm,
+      threads: o.threads,
+      seed: o.seed,
+      outDir: o.outDir,
+      resume: o.resume,
+      progress: o.progress,
+    });
+  log(`${label}: ${JSON.stringify(cache.training)} ${JSON.stringify(cache.summary)}`);
   return cache;
 }

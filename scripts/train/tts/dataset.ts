@@ -53,18 +53,66 @@ export interface LoadReport {
   audioHours: number;
 }
 
+/** The words the voice says: `text_normalized` when the manifest has it, else normalizeText(text). */
+export function ttsText(e: ManifestEntry, lang: Lang): string {
+  const extra = e as ManifestEntry & { text_normalized?: string };
+  return extra.text_normalized ?? normalizeText(e.text, lang);
+}
+
+export type FeaturizedUtterance =
+  | { utterance: TtsUtterance; unknownChars: string[] }
+  | { dropped: string; unknownChars: string[] };
+
+/**
+ * One utterance's training features from its 16 kHz audio, or why it cannot be used (no symbols,
+ * longer than `maxFrames`, fewer frames than symbols). `unknownChars`: what encodeText dropped.
+ */
+export function ttsUtteranceFromAudio(
+  key: string,
+  text: string,
+  samples: Float32Array,
+  lang: Lang,
+  maxFrames: number,
+): FeaturizedUtterance {
+  const bins = LOG_MEL_CONFIG.numMelBins;
+  const enc = encodeText(text, lang);
+  const unknownChars = enc.dropped;
+  if (enc.ids.length < 2) return { dropped: 'no symbols', unknownChars };
+  const { data: mel, frames } = logMel(samples);
+  if (frames > maxFrames) return { dropped: `longer than ${maxFrames} frames`, unknownChars };
+  if (frames < enc.ids.length) return { dropped: 'fewer frames than symbols', unknownChars };
+  const energy = new Float32Array(frames);
+  for (let t = 0; t < frames; t++) {
+    let s = 0;
+    for (let m = 0; m < bins; m++) {
+      const o = t * bins + m;
+      if (mel[o] < MEL_FLOOR) mel[o] = MEL_FLOOR;
+      s += mel[o];
+    }
+    energy[t] = s / bins;
+  }
+  return {
+    utterance: {
+      key,
+      text,
+      ids: Int32Array.from(enc.ids),
+      mel,
+      frames,
+      f0: trackPitch(samples, frames),
+      energy,
+    },
+    unknownChars,
+  };
+}
+
 export function loadTtsUtterances(
   entries: ManifestEntry[],
   lang: Lang,
   opts: { label: string; maxFrames: number; progress?: boolean },
 ): { utterances: TtsUtterance[]; report: LoadReport } {
-  const bins = LOG_MEL_CONFIG.numMelBins;
   const utterances: TtsUtterance[] = [];
   const dropped: Record<string, number> = {};
   const unknownChars: Record<string, number> = {};
-  const drop = (why: string) => {
-    dropped[why] = (dropped[why] ?? 0) + 1;
-  };
   const bar =
     opts.progress === false
       ? undefined
@@ -76,46 +124,24 @@ export function loadTtsUtterances(
   let totalFrames = 0;
   for (const e of entries) {
     bar?.increment();
-    const extra = e as ManifestEntry & { text_normalized?: string };
-    const text = extra.text_normalized ?? normalizeText(e.text, lang);
+    const text = ttsText(e, lang);
     const enc = encodeText(text, lang);
     for (const ch of enc.dropped) unknownChars[ch] = (unknownChars[ch] ?? 0) + 1;
+    // Text without a single symbol is dropped before its audio is read.
     if (enc.ids.length < 2) {
-      drop('no symbols');
+      dropped['no symbols'] = (dropped['no symbols'] ?? 0) + 1;
       continue;
     }
     const wav = readWavSync(e.audio_filepath);
     if (wav.sampleRate !== LOG_MEL_CONFIG.sampleRate)
       throw new Error(`${e.audio_filepath}: ${wav.sampleRate} Hz; the TTS model trains on 16 kHz mono`);
-    const { data: mel, frames } = logMel(wav.samples);
-    if (frames > opts.maxFrames) {
-      drop(`longer than ${opts.maxFrames} frames`);
+    const r = ttsUtteranceFromAudio(e.audio_filepath, text, wav.samples, lang, opts.maxFrames);
+    if ('dropped' in r) {
+      dropped[r.dropped] = (dropped[r.dropped] ?? 0) + 1;
       continue;
     }
-    if (frames < enc.ids.length) {
-      drop('fewer frames than symbols');
-      continue;
-    }
-    const energy = new Float32Array(frames);
-    for (let t = 0; t < frames; t++) {
-      let s = 0;
-      for (let m = 0; m < bins; m++) {
-        const o = t * bins + m;
-        if (mel[o] < MEL_FLOOR) mel[o] = MEL_FLOOR;
-        s += mel[o];
-      }
-      energy[t] = s / bins;
-    }
-    totalFrames += frames;
-    utterances.push({
-      key: e.audio_filepath,
-      text,
-      ids: Int32Array.from(enc.ids),
-      mel,
-      frames,
-      f0: trackPitch(wav.samples, frames),
-      energy,
-    });
+    totalFrames += r.utterance.frames;
+    utterances.push(r.utterance);
   }
   bar?.stop();
   const hopS = LOG_MEL_CONFIG.hopSamples / LOG_MEL_CONFIG.sampleRate;
