@@ -20,7 +20,8 @@ export interface ImportedModel {
   opset: number;
 }
 
-function floatData(t: ITensorProto): Float32Array {
+/** An initializer's float32 values (its own copy). */
+export function floatData(t: ITensorProto): Float32Array {
   if (t.dataType !== ELEM_TYPE.float32) throw new Error(`initializer ${t.name} is not float32`);
   const raw = t.rawData;
   if (raw && raw.length > 0) {
