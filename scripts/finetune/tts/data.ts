@@ -1,0 +1,93 @@
+/**
+ * The new speaker's recordings, checked line by line and turned into what the voice trains and
+ * is measured on: every bad line (bad JSON, empty text, text with no symbol of the voice's
+ * alphabet, missing or unreadable audio, wrong sample rate, too long or short, fewer frames than
+ * symbols) is skipped with its reason, never fatal. Audio is featurized as it is read and not
+ * kept, so 30 minutes of speech costs its mels, not its samples too.
+ */
+import { encodeText } from '../../../server/stages/tts/symbols.ts';
+import type { Lang } from '../../../server/stages/tts/text-normalize.ts';
+import type { EvalSentence } from '../../eval/tts/evaluate.ts';
+import { type TtsUtterance, ttsText, ttsUtteranceFromAudio } from '../../train/tts/dataset.ts';
+import {
+  type AudioLimits,
+  describeProblems,
+  loadCheckedAudio,
+  type ManifestProblem,
+  parseManifestLines,
+} from '../lib/manifest-check.ts';
+
+export interface VoiceSet {
+  path: string;
+  /** Non-blank lines read. */
+  lines: number;
+  utterances: TtsUtterance[];
+  /** Per utterance: the written text and its recording (the reference for MCD / round trip). */
+  sentences: EvalSentence[];
+  problems: ManifestProblem[];
+  seconds: number;
+  /** Characters the voice's alphabet has no symbol for (dropped from the text), with counts. */
+  unknownChars: Record<string, number>;
+}
+
+export function loadVoiceSet(path: string, lang: Lang, limits: AudioLimits): VoiceSet {
+  const { rows, problems } = parseManifestLines(path);
+  const lines = rows.length + problems.length;
+  const utterances: TtsUtterance[] = [];
+  const sentences: EvalSentence[] = [];
+  const unknownChars: Record<string, number> = {};
+  let seconds = 0;
+  for (const row of rows) {
+    const text = ttsText(row.entry, lang);
+    const enc = encodeText(text, lang);
+    for (const ch of enc.dropped) unknownChars[ch] = (unknownChars[ch] ?? 0) + 1;
+    if (enc.ids.length < 2) {
+      problems.push({ line: row.line, reason: `no speakable symbols in "${row.entry.text}"` });
+      continue;
+    }
+    const audio = loadCheckedAudio(row, limits);
+    if ('problem' in audio) {
+      problems.push(audio.problem);
+      continue;
+    }
+    // The seconds limit already bounds the frames.
+    const r = ttsUtteranceFromAudio(
+      row.entry.audio_filepath,
+      text,
+      audio.audio,
+      lang,
+      Number.MAX_SAFE_INTEGER,
+    );
+    if ('dropped' in r) {
+      problems.push({ line: row.line, reason: r.dropped });
+      continue;
+    }
+    utterances.push(r.utterance);
+    sentences.push({ text: row.entry.text, refPath: row.entry.audio_filepath });
+    seconds += audio.audio.length / limits.sampleRate;
+  }
+  problems.sort((a, b) => a.line - b.line);
+  return { path, lines, utterances, sentences, problems, seconds, unknownChars };
+}
+
+/** Logs the skipped lines (with reasons) and unknown characters of a set. */
+export function reportVoiceSet(label: string, set: VoiceSet, log: (s: string) => void): void {
+  const skipped = describeProblems(label, set.path, set.problems, set.lines);
+  if (skipped) log(skipped);
+  const unknown = Object.entries(set.unknownChars);
+  if (unknown.length)
+    log(
+      `${label}: characters with no symbol, dropped from the text: ${unknown.map(([c, n]) => `"${c}"×${n}`).join(' ')}`,
+    );
+}
+
+/** What the model card records about a set. */
+export function summarizeVoiceSet(set: VoiceSet) {
+  return {
+    manifest: set.path,
+    lines: set.lines,
+    utterances: set.utterances.length,
+    minutes: Number((set.seconds / 60).toFixed(2)),
+    skipped: set.problems.length,
+  };
+}
