@@ -102,7 +102,7 @@ export async function benchVoice(
     acousticMs += performance.now() - t0;
     mels.push({ mel, frames });
     t0 = performance.now();
-    vocodeAll(vocoder, mel, frames);
+    await vocodeAll(vocoder, mel, frames);
     vocoderMs += performance.now() - t0;
     const c0 = process.cpuUsage();
     const run = await system.synthesize(text);
@@ -142,7 +142,11 @@ export function glSweep(
 ) {
   const rows: SweepRow[] = [];
   // Warm-up: the first pass through the FFT and GL loops runs before V8 has optimised them.
-  if (mels.length) vocodeAll(griffinLimVocoder({ iterations: 4 }), mels[0].mel, mels[0].frames);
+  if (mels.length) {
+    const warm = griffinLimVocoder({ iterations: 4 }).createStream();
+    warm.push(mels[0].mel, mels[0].frames);
+    warm.flush();
+  }
   for (const it of iterations) {
     const vocoder = griffinLimVocoder({ iterations: it });
     const bins = vocoder.numMelBins;

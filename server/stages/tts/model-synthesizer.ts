@@ -58,7 +58,7 @@ export class ModelSynthesizer implements Synthesizer {
     const stream = this.vocoder.createStream();
     for (let t = 0; t < frames; t += step) {
       const n = Math.min(step, frames - t);
-      const audio = stream.push(mel.subarray(t * bins, (t + n) * bins), n);
+      const audio = await stream.push(mel.subarray(t * bins, (t + n) * bins), n);
       if (audio.length) {
         yield audio;
         // Let other sessions' I/O (and this one's cancel) in before the next block's compute.
@@ -67,7 +67,7 @@ export class ModelSynthesizer implements Synthesizer {
       }
     }
     if (signal.aborted) return;
-    const tail = stream.flush();
+    const tail = await stream.flush();
     if (tail.length) yield tail;
   }
 

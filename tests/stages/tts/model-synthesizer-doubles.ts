@@ -66,10 +66,10 @@ export function recordingVocoder(inner: Vocoder): Vocoder & { log: VocoderLog } 
     createStream(): VocoderStream {
       const s = inner.createStream();
       return {
-        push(mel, frames) {
+        async push(mel, frames) {
           log.pushes++;
           log.framesPushed += frames;
-          const out = s.push(mel, frames);
+          const out = await s.push(mel, frames);
           if (out.length) log.blocks++;
           return out;
         },

@@ -30,7 +30,7 @@ describe('ModelSynthesizer (MelGenerator + streaming vocoder)', () => {
 
     const { mel, frames } = await gen.generate(TEXT);
     // Same blocks whatever the push size: identical to all frames in at once.
-    const all = vocodeAll(vocoder, mel, frames);
+    const all = await vocodeAll(vocoder, mel, frames);
     expect(chunked.length).toBe(all.length);
     expect(chunked.length).toBe(istftLength(frames, stftConfigFor(LOG_MEL_CONFIG)));
     let maxDiff = 0;
