@@ -62,6 +62,7 @@ const envSchema = z.object({
   TOLK_TTS_TIMEOUT_MS: intFrom(5000, 100, 120_000),
   TOLK_TTS_VOICES: list,
   TOLK_TTS_GL_ITERS: intFrom(16, 1, 256),
+  TOLK_TTS_VOCODER: z.enum(['auto', 'neural', 'griffin-lim']).default('auto'),
   TOLK_TTS_SPEED: numFrom(1, 0.5, 2),
   TOLK_BARGE_IN: bool(true),
   TOLK_MAX_ROOMS: intFrom(100, 1, 100_000),
@@ -129,6 +130,12 @@ export interface Config {
     voices: string[];
     /** Griffin-Lim iterations per vocoder block: quality vs CPU (docs/tts.md has the RTF per count). */
     griffinLimIterations: number;
+    /**
+     * auto: a voice speaks through the neural vocoder trained for its language when
+     * models/ has one (kind "vocoder"), else Griffin-Lim; neural: the same, noting its absence;
+     * griffin-lim: always the baseline.
+     */
+    vocoder: 'auto' | 'neural' | 'griffin-lim';
     /** Speaking-rate factor for the acoustic model (2 = twice as fast). */
     speed: number;
   };
@@ -190,6 +197,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       timeoutMs: e.TOLK_TTS_TIMEOUT_MS,
       voices: e.TOLK_TTS_VOICES,
       griffinLimIterations: e.TOLK_TTS_GL_ITERS,
+      vocoder: e.TOLK_TTS_VOCODER,
       speed: e.TOLK_TTS_SPEED,
     },
     bargeIn: e.TOLK_BARGE_IN,

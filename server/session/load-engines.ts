@@ -122,12 +122,14 @@ export async function loadEngines(
 
   let tts = overrides.tts;
   if (!tts) {
-    // Voices from models/tts-<lang>/ (kind "tts"): acoustic model + Griffin-Lim vocoder.
+    // Voices from models/tts-<lang>/ (kind "tts"): acoustic model + neural vocoder
+    // (models/vocoder-<lang>, TOLK_TTS_VOCODER) or the Griffin-Lim baseline.
     const cache = new OnnxSessionCache(runtimeOptionsFromConfig(config.models));
     closers.push(() => cache.dispose());
     const loaded = await loadTtsVoices(registry.snapshot().models, {
       wanted: config.tts.voices,
       vocoder: griffinLimVocoder({ iterations: config.tts.griffinLimIterations }),
+      vocoderChoice: config.tts.vocoder,
       speed: config.tts.speed,
       melOptions: { sessions: cache },
       loadMelGenerator: overrides.loadMelGenerator,

@@ -3,14 +3,17 @@
  * vocoder) per language. TOLK_TTS_VOICES picks ids in order of preference; without it every
  * `tts-<lang>` folder is a candidate, and the first per language (folder order) wins. A voice
  * that fails to load becomes a note with a `model_load_failed` message; the others still load.
+ * Each voice's vocoder is chosen by choose-vocoder.ts (TOLK_TTS_VOCODER).
  */
 import { basename } from 'node:path';
 import type { ModelEntry } from '../../../models/registry.ts';
 import { PipelineError } from '../../errors.ts';
 import { loadMelGenerator } from './acoustic/mel-generator-onnx.ts';
+import { chooseVocoder, type LoadNeuralVocoder, type VocoderChoice } from './choose-vocoder.ts';
 import type { LoadMelGeneratorOptions, MelGenerator } from './mel-generator.ts';
 import { ModelSynthesizer, type ModelSynthesizerOptions } from './model-synthesizer.ts';
 import type { Vocoder } from './vocoder.ts';
+import { loadVocosVocoder } from './vocos-vocoder.ts';
 
 export type LoadMelGenerator = (modelDir: string, opts: LoadMelGeneratorOptions) => Promise<MelGenerator>;
 
@@ -55,9 +58,13 @@ export function selectTtsVoices(
 
 export interface LoadTtsVoicesOptions extends ModelSynthesizerOptions {
   wanted: readonly string[];
+  /** The Griffin-Lim baseline: used when no neural vocoder is chosen or loads. */
   vocoder: Vocoder;
+  /** TOLK_TTS_VOCODER (default auto: a `vocoder` model for the voice's language when there is one). */
+  vocoderChoice?: VocoderChoice;
   melOptions: LoadMelGeneratorOptions;
   loadMelGenerator?: LoadMelGenerator;
+  loadNeuralVocoder?: LoadNeuralVocoder;
 }
 
 export async function loadTtsVoices(
@@ -66,6 +73,10 @@ export async function loadTtsVoices(
 ): Promise<{ voices: Map<string, ModelSynthesizer>; notes: string[]; errors: PipelineError[] }> {
   const { chosen, notes } = selectTtsVoices(entries, opts.wanted);
   const load = opts.loadMelGenerator ?? loadOnnxMelGenerator;
+  const loadVocoder =
+    opts.loadNeuralVocoder ??
+    ((dir: string) =>
+      loadVocosVocoder(dir, { sessions: opts.melOptions.sessions, runtime: opts.melOptions.runtime }));
   const voices = new Map<string, ModelSynthesizer>();
   const errors: PipelineError[] = [];
   await Promise.all(
@@ -76,7 +87,15 @@ export async function loadTtsVoices(
         if (generator.lang !== c.lang) {
           throw new Error(`model.json says ${generator.lang}, the folder/card says ${c.lang}`);
         }
-        voices.set(c.lang, new ModelSynthesizer(generator, opts.vocoder, { speed: opts.speed }));
+        const chosen = await chooseVocoder(
+          entries,
+          c.lang,
+          opts.vocoderChoice ?? 'auto',
+          opts.vocoder,
+          loadVocoder,
+        );
+        if (chosen.note) notes.push(chosen.note);
+        voices.set(c.lang, new ModelSynthesizer(generator, chosen.vocoder, { speed: opts.speed }));
       } catch (err) {
         await generator?.dispose().catch(() => {});
         const error = new PipelineError('model_load_failed', 'tts', {
