@@ -8,9 +8,12 @@ const pairs = [{ source: 'en', target: 'es' }];
 
 describe('loadMtEngine', () => {
   it('says plainly that the neural model is not built yet', async () => {
-    const err = await loadMtEngine('neural', { modelsDir: 'models', pairs }).catch((e) => e);
+    const dir = mkdtempSync(join(tmpdir(), 'tolk-models-'));
+    const err = await loadMtEngine('neural', { modelsDir: dir, pairs }).catch((e) => e);
     expect(err).toMatchObject({ code: 'model_not_found', stage: 'mt' });
-    expect(err.message).toMatch(/neural MT model not built yet \(models\/mt and models\/mt-en-es missing\)/);
+    expect(err.message).toContain(
+      `neural MT model not built yet (${join(dir, 'mt')} and ${join(dir, 'mt-en-es')} missing)`,
+    );
   });
 
   it('does not pretend to load a neural model folder it has no loader for', async () => {
