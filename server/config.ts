@@ -53,6 +53,7 @@ const envSchema = z.object({
   TOLK_ASR_TIMEOUT_MS: intFrom(5000, 100, 120_000),
   TOLK_ASR_MAX_BACKLOG_MS: intFrom(2000, 100, 60_000),
   TOLK_ASR_THREAD: z.enum(['worker', 'main']).default('worker'),
+  TOLK_ASR_MODELS: list,
   TOLK_MT_MIN_CONFIDENCE: numFrom(0.5, 0, 1),
   TOLK_MT_MAX_OOV_RATE: numFrom(0.3, 0, 1),
   TOLK_MT_MAX_CHARS: intFrom(2000, 1, 100_000),
@@ -113,6 +114,12 @@ export interface Config {
      * stall other sessions' audio) or 'main' (shares the process's ORT session cache).
      */
     thread: 'worker' | 'main';
+    /**
+     * ASR model ids (or folder names) serving each language by default, first per language
+     * wins; empty = the folders named exactly `asr-<lang>`. Other ASR folders are served to
+     * sessions that name them in `start.model`.
+     */
+    models: string[];
   };
   mt: {
     minConfidence: number;
@@ -184,6 +191,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       timeoutMs: e.TOLK_ASR_TIMEOUT_MS,
       maxBacklogMs: e.TOLK_ASR_MAX_BACKLOG_MS,
       thread: e.TOLK_ASR_THREAD,
+      models: e.TOLK_ASR_MODELS,
     },
     mt: {
       minConfidence: e.TOLK_MT_MIN_CONFIDENCE,

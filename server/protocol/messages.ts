@@ -43,7 +43,10 @@ export const startMessage = z.object({
   partials: z.boolean().default(true),
   /** Send the noise-suppressed input back as binary audio on the `denoised` channel. */
   returnDenoised: z.boolean().default(false),
-  /** Ask for a model id from GET /v1/models; unknown ids fail with model_not_found. */
+  /**
+   * A model id from GET /v1/models; unknown ids fail with model_not_found. An ASR model becomes
+   * this session's recognizer (it must recognize `source`, else unsupported_language).
+   */
   model: z.string().min(1).max(128).optional(),
   /**
    * Conversation room to join (created by the first participant). Checked by the session, not

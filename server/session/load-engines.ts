@@ -1,10 +1,10 @@
 /**
- * Loads the shared engines once at start-up: an ASR engine per `models/asr-<lang>` folder, the
- * MT router over the installed MT engines, and a TTS voice per `models/tts-<lang>` folder
- * (stages/tts/load-voices.ts). A stage that fails to load is logged and left out; the server
+ * Loads the shared engines once at start-up: the default ASR engine per language (folders named
+ * `asr-<lang>`, or the ones TOLK_ASR_MODELS picks; any other ASR folder loads when a session
+ * first names it in `start.model`), the MT router over the installed MT engines, and a TTS voice
+ * per `models/tts-<lang>` folder (stages/tts/load-voices.ts). A stage that fails to load is logged and left out; the server
  * still runs with the stages that did load.
  */
-import { basename } from 'node:path';
 import type { Registry } from 'prom-client';
 import { OnnxSessionCache, runtimeOptionsFromConfig } from '../../models/onnx-session.ts';
 import type { ModelRegistry } from '../../models/registry.ts';
@@ -13,6 +13,8 @@ import { toPipelineError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Stage } from '../protocol/messages.ts';
 import { AsrEngine } from '../stages/asr/engine.ts';
+import { RecognizerPool } from '../stages/asr/recognizer-pool.ts';
+import { selectDefaultRecognizers } from '../stages/asr/select-recognizers.ts';
 import { createMtRouter } from '../stages/mt/create-router.ts';
 import { type LoadMelGenerator, loadTtsVoices } from '../stages/tts/load-voices.ts';
 import type { Synthesizer } from '../stages/tts/synthesizer.ts';
@@ -33,11 +35,26 @@ export interface LoadedEngines extends PipelineEngines {
   /** Stages this server can run, from what loaded. */
   stages: Stage[];
   /** What is loaded, per stage, for /v1/models. */
-  summary: { asr: string[]; mt: { source: string; target: string }[]; tts: string[]; notes: string[] };
+  summary: {
+    asr: string[];
+    /** The model id serving each language by default. */
+    asrModels: Record<string, string>;
+    mt: { source: string; target: string }[];
+    tts: string[];
+    notes: string[];
+  };
   close(): Promise<void>;
 }
 
-const ASR_FOLDER = /^asr-([a-z]{2,3})$/;
+/** The served recognizer of one folder, with the deployment's beam and thread settings. */
+function loadRecognizer(dir: string, cache: OnnxSessionCache, config: Config): Promise<AsrEngine> {
+  const { logger: _logger, ...workerRuntime } = runtimeOptionsFromConfig(config.models);
+  return AsrEngine.load(dir, cache, {
+    beam: { beamWidth: config.asr.beamWidth, lmWeight: config.asr.lmWeight },
+    inference:
+      config.asr.thread === 'worker' ? { thread: 'worker', runtime: workerRuntime } : { thread: 'main' },
+  });
+}
 
 export async function loadEngines(
   config: Config,
@@ -50,37 +67,35 @@ export async function loadEngines(
   const closers: (() => unknown)[] = [];
 
   let asr = overrides.asr;
+  let asrModel: PipelineEngines['asrModel'];
+  const asrDefaults: Record<string, string> = {};
   if (!asr) {
-    const loaded = new Map<string, AsrEngineLike>();
-    const runtime = runtimeOptionsFromConfig(config.models);
-    const cache = new OnnxSessionCache(runtime);
+    const cache = new OnnxSessionCache(runtimeOptionsFromConfig(config.models));
     closers.push(() => cache.dispose());
-    // The folder name decides the language (the card's id may carry a version or variant).
-    const folders = registry
-      .snapshot()
-      .models.filter((m) => m.kind === 'asr' && ASR_FOLDER.test(basename(m.dir)));
+    // Closed before the cache (closers run in reverse).
+    const recognizers = new RecognizerPool((entry) => loadRecognizer(entry.dir, cache, config));
+    closers.push(() => recognizers.close());
+    const { chosen, notes: selectNotes } = selectDefaultRecognizers(
+      registry.snapshot().models,
+      config.asr.models,
+    );
+    for (const note of selectNotes) logger.warn(note);
+    notes.push(...selectNotes);
+    const loaded = new Map<string, AsrEngineLike>();
     await Promise.all(
-      folders.map(async (entry) => {
-        const lang = ASR_FOLDER.exec(basename(entry.dir))![1];
+      chosen.map(async ({ entry, lang }) => {
         try {
-          const { logger: _logger, ...workerRuntime } = runtime;
-          const engine = await AsrEngine.load(entry.dir, cache, {
-            beam: { beamWidth: config.asr.beamWidth, lmWeight: config.asr.lmWeight },
-            inference:
-              config.asr.thread === 'worker'
-                ? { thread: 'worker', runtime: workerRuntime }
-                : { thread: 'main' },
-          });
-          loaded.set(lang, engine);
-          closers.push(() => engine.close());
+          loaded.set(lang, await recognizers.get(entry));
+          asrDefaults[lang] = entry.id;
         } catch (err) {
-          const message = `ASR ${entry.id} not loaded: ${toPipelineError(err, 'asr').message}`;
+          const message = toPipelineError(err, 'asr').message;
           notes.push(message);
           logger.error({ err, model: entry.id }, message);
         }
       }),
     );
     asr = loaded;
+    asrModel = (entry) => recognizers.get(entry);
   }
 
   let mt: Translator | undefined;
@@ -147,11 +162,13 @@ export async function loadEngines(
   if (tts.size) stages.push('tts');
   return {
     asr,
+    ...(asrModel ? { asrModel } : {}),
     mt,
     tts,
     stages,
     summary: {
       asr: [...asr.keys()].sort(),
+      asrModels: Object.fromEntries(Object.entries(asrDefaults).sort()),
       mt: mt?.languagePairs() ?? [],
       tts: [...tts.keys()].sort(),
       notes,

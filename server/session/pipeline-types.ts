@@ -3,6 +3,7 @@
  * ASR engine (server/stages/asr/engine.ts), the MT router and a TTS Synthesizer satisfy them
  * without the session depending on how they are built.
  */
+import type { ModelEntry } from '../../models/registry.ts';
 import type { TranslateOptions, TranslationResult } from '../stages/mt/engine.ts';
 import type { Synthesizer } from '../stages/tts/synthesizer.ts';
 
@@ -58,6 +59,11 @@ export interface Translator {
 export interface PipelineEngines {
   /** ASR engines by language (primary subtag, lower case: "en", "es"). */
   asr: ReadonlyMap<string, AsrEngineLike>;
+  /**
+   * The recognizer of one ASR model folder (`start.model`): loaded by the first session that
+   * names it, then shared. Rejects with `model_load_failed`. Absent when engines are injected.
+   */
+  asrModel?(entry: ModelEntry): Promise<AsrEngineLike>;
   mt?: Translator;
   /** Synthesizers by language; empty until a TTS model exists. */
   tts: ReadonlyMap<string, Synthesizer>;

@@ -32,6 +32,7 @@ import type { AudioFrontend, FrontendEvent, FrontendOptions } from '../stages/fr
 import { AudioQueue, type QueuedAudio } from './audio-queue.ts';
 import { type PipelineOutput, SessionPipeline } from './pipeline.ts';
 import type { PipelineEngines } from './pipeline-types.ts';
+import { checkRequestedRecognizer, enginesWithRequestedRecognizer } from './requested-model.ts';
 
 /** What a session needs from its connection. */
 export interface SessionSink {
@@ -252,12 +253,46 @@ export class Session {
       );
       return;
     }
-    if (message.model !== undefined && !this.deps.registry.find(message.model)) {
-      this.reportError(
+    const { limits } = this.deps.config;
+    this.state = 'starting';
+    // Audio sent right after `start` waits here until the stages are up.
+    this.stream = {
+      sampleRate,
+      encoding: encoding as Encoding,
+      queue: new AudioQueue(sampleRate, limits.queueMaxMs, limits.queueMaxMs / 2),
+      processedSamples: 0,
+      denoisedStarted: false,
+      denoisedDropped: 0,
+      start: message,
+    };
+    if (message.model !== undefined && !this.deps.registry.ready) {
+      // The models dir is still being scanned (the server just started): check once it has been.
+      void this.deps
+        .engines()
+        .catch(() => undefined)
+        .then(() => this.admit(message));
+    } else this.admit(message);
+  }
+
+  /**
+   * The checks that need the model registry or the rooms, then the stages. A refusal leaves the
+   * session waiting for a corrected `start`.
+   */
+  private admit(message: StartMessage): void {
+    if (this.state !== 'starting' && this.state !== 'stopping') return;
+    const { sampleRate, encoding } = message;
+    const model = message.model === undefined ? undefined : this.deps.registry.find(message.model);
+    if (message.model !== undefined && !model) {
+      this.refuseStart(
         new PipelineError('model_not_found', 'models', {
           message: `Model ${JSON.stringify(message.model)} is not available (see GET /v1/models)`,
         }),
       );
+      return;
+    }
+    const wrongLanguage = model && checkRequestedRecognizer(model, message.source);
+    if (wrongLanguage) {
+      this.refuseStart(wrongLanguage);
       return;
     }
     if (message.room !== undefined && this.deps.rooms) {
@@ -271,22 +306,12 @@ export class Session {
         },
       );
       if (member instanceof PipelineError) {
-        this.reportError(member);
+        this.refuseStart(member);
         return;
       }
       this.room = member;
     }
-    const { limits, frontend } = this.deps.config;
-    this.state = 'starting';
-    this.stream = {
-      sampleRate,
-      encoding: encoding as Encoding,
-      queue: new AudioQueue(sampleRate, limits.queueMaxMs, limits.queueMaxMs / 2),
-      processedSamples: 0,
-      denoisedStarted: false,
-      denoisedDropped: 0,
-      start: message,
-    };
+    const { frontend } = this.deps.config;
     // Promise.resolve().then: a factory that throws synchronously still ends in the rejection path.
     const frontendReady = Promise.resolve().then(() =>
       this.deps.createFrontend({
@@ -301,6 +326,7 @@ export class Session {
     );
     const pipelineReady = Promise.resolve()
       .then(() => this.deps.engines())
+      .then((engines) => enginesWithRequestedRecognizer(engines, model, message.source))
       .then((engines) => this.createPipeline(engines, message, encoding as Encoding));
     Promise.all([frontendReady, pipelineReady]).then(
       ([fe, pipeline]) => this.onStagesReady(fe, pipeline),
@@ -314,9 +340,29 @@ export class Session {
           (p) => p.close(),
           () => undefined,
         );
-        this.fail(new PipelineError('stage_failed', 'frontend', { recoverable: false, cause: err }));
+        // A requested recognizer that cannot load says so; anything else is a stage failure.
+        const loadFailed = err instanceof PipelineError && err.code === 'model_load_failed';
+        if (loadFailed) this.log.error({ err: err.cause ?? err, model: message.model }, err.message);
+        this.fail(
+          loadFailed
+            ? err
+            : new PipelineError('stage_failed', 'frontend', { recoverable: false, cause: err }),
+        );
       },
     );
+  }
+
+  /** Back to waiting for `start`; audio queued for the refused start is dropped. */
+  private refuseStart(error: PipelineError): void {
+    const stopRequested = this.state === 'stopping';
+    this.stream = undefined;
+    this.state = 'awaiting_start';
+    if (this.inputPaused) {
+      this.inputPaused = false;
+      this.sink.resumeInput();
+    }
+    this.reportError(error);
+    if (stopRequested) this.end('stop');
   }
 
   private createPipeline(
