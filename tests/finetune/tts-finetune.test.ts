@@ -5,7 +5,8 @@
  * base, command, data and before/after (teacher-forced and free-running mel L1, MCD) and the
  * report as JSON and HTML; the base folder is never written, and --out onto the base, an
  * existing --out and a work dir with a checkpoint are refused; --freeze-encoder keeps the text
- * encoder at the base's weights; an interrupted run resumed ends where the uninterrupted one did.
+ * encoder at the base's weights; an interrupted run resumed ends where the uninterrupted one did;
+ * --measure-only measures the finished voice again without training or touching its weights.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writePcm16WavAtomic } from '../../scripts/data/lib/pcm16-wav.ts';
 import { FinetuneUsageError } from '../../scripts/finetune/lib/model-folders.ts';
 import { parseTtsFinetuneArgs } from '../../scripts/finetune/tts/args.ts';
+import { remeasureTtsFinetune } from '../../scripts/finetune/tts/remeasure.ts';
 import type { VoiceComparisonRow } from '../../scripts/finetune/tts/report.ts';
 import { runTtsFinetune, type TtsFinetuneResult } from '../../scripts/finetune/tts/run.ts';
 import { initBackend } from '../../scripts/train/lib/backend.ts';
@@ -204,6 +206,54 @@ describe('npm run finetune -- tts', () => {
     );
     expect(changed.some((n) => n.startsWith('dec0/'))).toBe(true);
     expect(changed.some((n) => n.startsWith('duration_predictor/'))).toBe(true);
+  });
+
+  it('--measure-only measures the finished voice again: no training, same weights, new report', async () => {
+    const graphs = () => ['encoder.onnx', 'decoder.onnx'].map((f) => readFileSync(join(outDir, f)).join());
+    const weightsBefore = graphs();
+    const trainLog = readFileSync(join(workDir, 'acoustic', 'log.jsonl'), 'utf8');
+    const cardBefore = JSON.parse(readFileSync(join(outDir, 'model.json'), 'utf8'));
+    // Only what the measurement needs: no --train.
+    const measureArgs = (out: string, baseRef = 'tts-en') => [
+      ...['--base', baseRef, '--dev', data.dev, '--test', data.test, '--out', out, '--work', workDir],
+      ...['--eval-limit', '2', '--gl-iters', '2', '--measure-only'],
+    ];
+    const remeasureLogs: string[] = [];
+    const { card } = await remeasureTtsFinetune(
+      parseTtsFinetuneArgs(measureArgs('tts-en-new'), modelsDir),
+      (s) => remeasureLogs.push(s),
+    );
+    expect(remeasureLogs.join('\n')).toMatch(/measure only: base tts-en .* no training/);
+    expect(remeasureLogs.join('\n')).toMatch(/before \(tts-en\) → after \(tts-en-new\):/);
+    expect(graphs()).toEqual(weightsBefore);
+    expect(readFileSync(join(workDir, 'acoustic', 'log.jsonl'), 'utf8')).toBe(trainLog);
+    const onDisk = JSON.parse(readFileSync(join(outDir, 'model.json'), 'utf8'));
+    expect(onDisk).toEqual(card);
+    // The run's own record stays; the teacher-forced figures (they need the alignment) are kept.
+    expect(onDisk.training).toEqual(cardBefore.training);
+    expect(onDisk.evaluation.dev_teacher_forced).toEqual(cardBefore.evaluation.dev_teacher_forced);
+    expect(onDisk.finetune.remeasured.command).toMatch(/--measure-only/);
+    const rows = onDisk.finetune.comparison.rows as VoiceComparisonRow[];
+    expect(rows.find((r) => r.metric === 'mel L1 teacher-forced')).toEqual(
+      (cardBefore.finetune.comparison.rows as VoiceComparisonRow[]).find(
+        (r) => r.metric === 'mel L1 teacher-forced',
+      ),
+    );
+    expect(rows.filter((r) => r.metric === 'MCD').map((r) => r.set)).toEqual([
+      'dev',
+      expect.stringMatching(/test$/),
+    ]);
+    for (const dir of [outDir, workDir])
+      expect(JSON.parse(readFileSync(join(dir, 'finetune-report.json'), 'utf8')).rows).toEqual(rows);
+
+    const attempt = (out: string, baseRef?: string) =>
+      remeasureTtsFinetune(parseTtsFinetuneArgs(measureArgs(out, baseRef), modelsDir), () => {});
+    await expect(attempt('tts-en-never-trained')).rejects.toThrow(
+      /has no model\.json; run the fine-tune first/,
+    );
+    await expect(attempt('tts-en-new', 'tts-en-new')).rejects.toThrow(
+      /fine-tuned from tts-en, not tts-en-new/,
+    );
   });
 
   it("an interrupted run resumed with --resume ends with the uninterrupted run's weights and optimizer state", async () => {

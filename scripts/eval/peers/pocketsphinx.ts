@@ -7,7 +7,7 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { readWavInfo, type WavInfo } from './wav-info.ts';
 
@@ -158,7 +158,12 @@ export async function recognizeManyWithPocketsphinx(
     if (texts.length !== wavPaths.length) {
       throw new Error(`pocketsphinx returned ${texts.length} results for ${wavPaths.length} files`);
     }
-  } else if (onPath('pocketsphinx_batch') && infos.every((i) => i.dataOffset === 44)) {
+  } else if (
+    onPath('pocketsphinx_batch') &&
+    infos.every((i) => i.dataOffset === 44) &&
+    // Its control file is whitespace-separated and its -cepext is fixed: other names go one by one.
+    wavPaths.every((p) => /^\S+\.wav$/.test(resolve(p)))
+  ) {
     texts = await runBatch(wavPaths, timeout);
     mode = 'batch';
   } else {
@@ -169,19 +174,39 @@ export async function recognizeManyWithPocketsphinx(
   return texts.map((text, i) => ({ text, mode, elapsedMs: perFileMs, durationSec: infos[i].durationSec }));
 }
 
+/**
+ * pocketsphinx_batch names each file in its control file relative to `-cepdir /`, so every path
+ * must be absolute: a relative one would be looked up under / instead of the working directory.
+ * It exits 0 even when it cannot open a file and just writes no hypothesis for it, so a file
+ * without one is an error here (with the reason from its log), never an empty transcript.
+ */
 async function runBatch(wavPaths: readonly string[], timeout: number): Promise<string[]> {
   const dir = mkdtempSync(join(tmpdir(), 'tolk-pocketsphinx-'));
   try {
     // Control-file entries are paths under -cepdir without the extension.
-    const ids = wavPaths.map((p) => p.replace(/^\/+/, '').replace(/\.wav$/i, ''));
+    const ids = wavPaths.map((p) =>
+      resolve(p)
+        .replace(/^\/+/, '')
+        .replace(/\.wav$/, ''),
+    );
     writeFileSync(join(dir, 'files.ctl'), `${ids.join('\n')}\n`);
+    const logPath = join(dir, 'batch.log');
     const args = [
       ...['-adcin', 'yes', '-adchdr', '44', '-cepdir', '/', '-cepext', '.wav'],
-      ...['-ctl', join(dir, 'files.ctl'), '-hyp', join(dir, 'out.hyp'), '-logfn', '/dev/null'],
+      ...['-ctl', join(dir, 'files.ctl'), '-hyp', join(dir, 'out.hyp'), '-logfn', logPath],
       ...['-hmm', LEGACY_MODEL.hmm, '-lm', LEGACY_MODEL.lm, '-dict', LEGACY_MODEL.dict],
     ];
     await run('pocketsphinx_batch', args, { timeout, maxBuffer: 16 * 1024 * 1024 });
-    const hyps = parseHypFile(readFileSync(join(dir, 'out.hyp'), 'utf8'));
+    const hypPath = join(dir, 'out.hyp');
+    const hyps = parseHypFile(existsSync(hypPath) ? readFileSync(hypPath, 'utf8') : '');
+    const missing = wavPaths.filter((_, i) => !hyps.has(ids[i]));
+    if (missing.length) {
+      const log = existsSync(logPath) ? readFileSync(logPath, 'utf8') : '';
+      const error = log.split('\n').find((l) => l.startsWith('ERROR')) ?? 'no error in its log';
+      throw new Error(
+        `pocketsphinx_batch gave no result for ${missing.length} of ${wavPaths.length} files (first: ${missing[0]}): ${error}`,
+      );
+    }
     return ids.map((id) => hyps.get(id) ?? '');
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -107,12 +107,34 @@ export async function evaluateTts(opts: EvaluateOptions): Promise<TtsEvalReport>
   const wavName = (i: number) => `${String(i).padStart(4, '0')}.wav`;
   const pageRows = sentences.map((s) => ({ text: s.text, audio: {} as Record<string, string | undefined> }));
 
-  async function roundTrip(items: (RoundTripItem | undefined)[]) {
+  /**
+   * A recognizer that fails, or hears nothing in any clip, says nothing about the voice: that
+   * becomes a note and no figure, never a 100 % WER that reads like a measurement.
+   */
+  async function roundTrip(system: string, items: (RoundTripItem | undefined)[]) {
     const out: SystemFigures['round_trip'] = {};
     const ok = items.flatMap((item, i) => (item ? [{ item, i }] : []));
     for (const r of opts.recognizers) {
       if (!ok.length) continue;
-      const hyps = await r.recognize(ok.map((o) => o.item));
+      let hyps: string[];
+      try {
+        hyps = await r.recognize(ok.map((o) => o.item));
+      } catch (err) {
+        notes.push(`${system}: ${r.name} failed, round trip not scored: ${(err as Error).message}`);
+        continue;
+      }
+      if (hyps.length !== ok.length) {
+        notes.push(
+          `${system}: ${r.name} returned ${hyps.length} transcripts for ${ok.length} clips, round trip not scored`,
+        );
+        continue;
+      }
+      if (hyps.every((h) => !h.trim())) {
+        notes.push(
+          `${system}: ${r.name} recognized no word in any of ${ok.length} clips (${ok[0].item.path} …), round trip not scored; a recognizer problem, not a 100% WER`,
+        );
+        continue;
+      }
       const score = scoreCorpus(
         ok.map((o, k) => ({ ref: words[o.i], hyp: hyps[k] })),
         lang,
@@ -158,7 +180,7 @@ export async function evaluateTts(opts: EvaluateOptions): Promise<TtsEvalReport>
       audio_sec: round(audioSec, 2),
       rtf: audioSec > 0 ? round(synthMs / 1000 / audioSec, 5) : null,
       first_chunk_ms: latency(firstChunk),
-      round_trip: await roundTrip(items),
+      round_trip: await roundTrip(system.name, items),
       mcd_db: mcds.length ? round(mcds.reduce((a, b) => a + b, 0) / mcds.length, 3) : null,
       mcd_utterances: mcds.length,
       failures,
@@ -184,7 +206,7 @@ export async function evaluateTts(opts: EvaluateOptions): Promise<TtsEvalReport>
       audio_sec: round(refAudio.reduce((a, x) => a + (x?.length ?? 0), 0) / EVAL_SAMPLE_RATE, 2),
       rtf: null,
       first_chunk_ms: null,
-      round_trip: await roundTrip(items),
+      round_trip: await roundTrip(REFERENCE, items),
       mcd_db: null,
       mcd_utterances: 0,
       failures: [],

@@ -28,6 +28,8 @@ export const TTS_FINETUNE_USAGE = `usage: npm run finetune -- tts --base <tts-en
   --eval-limit N       sentences per set in the before/after synthesis (default 50)
   --gl-iters N         Griffin-Lim iterations when synthesizing for MCD (default: TOLK_TTS_GL_ITERS)
   --roundtrip          also round-trip WER: pocketsphinx (English) and the project's asr-<lang>
+  --measure-only       no training: measure the finished --out against --base again on --dev/--test
+                       (the before/after only; --train not needed) and rewrite its reports and card
 defaults: --steps 600 --batch 16 --lr 3e-4 --warmup 50 --eval-every 100 (decay cosine)
 ${COMMON_TRAIN_USAGE.replace(/ *--out DIR[^\n]*\n/, '')}`;
 
@@ -49,6 +51,8 @@ export interface TtsFinetuneOptions {
   evalLimit: number;
   glIterations: number;
   roundtrip: boolean;
+  /** Re-measure the published --out against --base; no training, no export. */
+  measureOnly: boolean;
   /** The models dir (round-trip recognizer asr-<lang>). */
   modelsDir: string;
   loop: Omit<CommonTrainArgs, 'out' | 'rest'>;
@@ -74,6 +78,7 @@ const EXTRA = {
   'eval-limit': { type: 'string' },
   'gl-iters': { type: 'string' },
   roundtrip: { type: 'boolean' },
+  'measure-only': { type: 'boolean' },
   help: { type: 'boolean' },
 } as const;
 
@@ -95,7 +100,8 @@ export function parseTtsFinetuneArgs(args: string[], modelsDir?: string): TtsFin
     EXTRA,
   );
   const r = a.rest;
-  for (const required of ['base', 'train', 'dev', 'out'])
+  const measureOnly = Boolean(r['measure-only']);
+  for (const required of measureOnly ? ['base', 'dev', 'out'] : ['base', 'train', 'dev', 'out'])
     if (typeof r[required] !== 'string')
       throw new FinetuneUsageError(`--${required} is required\n${TTS_FINETUNE_USAGE}`);
   const baseDir = resolveModelRef(String(r.base), models);
@@ -105,7 +111,7 @@ export function parseTtsFinetuneArgs(args: string[], modelsDir?: string): TtsFin
     baseDir,
     outDir,
     force: Boolean(r.force),
-    train: String(r.train),
+    train: measureOnly && r.train === undefined ? '' : String(r.train),
     dev: String(r.dev),
     tests: r.test ? String(r.test).split(',').filter(Boolean) : [],
     workDir: String(r.work ?? `out/finetune/${modelIdOf(outDir)}`),
@@ -122,6 +128,7 @@ export function parseTtsFinetuneArgs(args: string[], modelsDir?: string): TtsFin
     evalLimit: number('eval-limit', r['eval-limit'], 50, wholeAtLeast(1)),
     glIterations: number('gl-iters', r['gl-iters'], config.tts.griffinLimIterations, wholeAtLeast(1)),
     roundtrip: Boolean(r.roundtrip),
+    measureOnly,
     modelsDir: models,
     loop,
     command: `npm run finetune -- tts ${args.join(' ')}`,

@@ -9,6 +9,7 @@ import { encodeText } from '../../../server/stages/tts/symbols.ts';
 import type { Lang } from '../../../server/stages/tts/text-normalize.ts';
 import type { EvalSentence } from '../../eval/tts/evaluate.ts';
 import { type TtsUtterance, ttsText, ttsUtteranceFromAudio } from '../../train/tts/dataset.ts';
+import { setLabel } from '../asr/before-after.ts';
 import {
   type AudioLimits,
   describeProblems,
@@ -16,6 +17,7 @@ import {
   type ManifestProblem,
   parseManifestLines,
 } from '../lib/manifest-check.ts';
+import type { VoiceEvalSet } from './measure.ts';
 
 export interface VoiceSet {
   path: string;
@@ -90,4 +92,14 @@ export function summarizeVoiceSet(set: VoiceSet) {
     minutes: Number((set.seconds / 60).toFixed(2)),
     skipped: set.problems.length,
   };
+}
+
+/** The before/after sets: dev (named "dev"), then each test set named by its manifest. */
+export function voiceEvalSets(dev: VoiceSet, tests: readonly VoiceSet[]): VoiceEvalSet[] {
+  return [dev, ...tests].map((set, i) => ({
+    name: i === 0 ? 'dev' : setLabel(set.path),
+    manifest: set.path,
+    utterances: set.utterances,
+    sentences: set.sentences,
+  }));
 }

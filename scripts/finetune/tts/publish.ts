@@ -12,13 +12,9 @@ import type { WeightMap } from '../../train/lib/params.ts';
 import { exportTtsModel } from '../../train/tts/export-tts.ts';
 import type { BaseTtsModel } from '../../train/tts/init-from.ts';
 import { publishModelFolder, stagingFolder } from '../lib/model-folders.ts';
-import { compareVoices, type VoiceEvalSet } from './measure.ts';
-import {
-  formatVoiceComparison,
-  type VoiceSetComparison,
-  voiceComparisonHtml,
-  voiceComparisonRows,
-} from './report.ts';
+import { evaluationFields, measureBeforeAfter, writeVoiceReports } from './before-after.ts';
+import type { VoiceEvalSet } from './measure.ts';
+import type { VoiceSetComparison } from './report.ts';
 
 export interface PublishVoiceInput {
   outDir: string;
@@ -39,9 +35,6 @@ export interface PublishVoiceInput {
   notes: string[];
 }
 
-const round = (x: number, d = 4) => Number(x.toFixed(d));
-const keySafe = (name: string) => name.replace(/[^A-Za-z0-9]+/g, '_');
-
 export async function publishFinetunedVoice(
   p: PublishVoiceInput,
   log: (s: string) => void,
@@ -59,68 +52,34 @@ export async function publishFinetunedVoice(
       evaluation: {},
     });
 
-    const baseName = `base ${p.base.card.id}`;
-    const newName = `adapted ${p.outId}`;
-    const comparisons: VoiceSetComparison[] = [];
-    for (const set of p.sets) {
-      const c = await compareVoices({
-        models: { [baseName]: p.base.dir, [newName]: staging },
-        set,
-        stats: p.base.stats,
-        lang: p.base.lang,
-        limit: p.evalLimit,
+    const { comparisons, rows } = await measureBeforeAfter(
+      {
+        base: p.base,
+        adaptedId: p.outId,
+        adaptedDir: staging,
+        sets: p.sets,
+        devTeacherForced: p.devTeacherForced,
+        evalLimit: p.evalLimit,
         glIterations: p.glIterations,
         recognizers: p.recognizers,
-        wavDir: join(p.workDir, 'listen', keySafe(set.name)),
-      });
-      for (const n of c.notes) log(`${set.name}: ${n}`);
-      comparisons.push({
-        name: set.name,
-        manifest: set.manifest,
-        before: c.figures[baseName],
-        after: c.figures[newName],
-        ...(set.name === 'dev' ? { teacherForced: p.devTeacherForced } : {}),
-        recordingsRoundTrip: c.recordingsRoundTrip,
-      });
-    }
-    const rows = voiceComparisonRows(comparisons);
-    log(`\nbefore (${p.base.card.id}) → after (${p.outId}):\n${formatVoiceComparison(rows)}`);
-    for (const c of comparisons)
-      for (const [rec, r] of Object.entries(c.recordingsRoundTrip))
-        log(`${c.name}: the recordings themselves, round-trip WER ${rec} ${(r.wer * 100).toFixed(1)}%`);
+        workDir: p.workDir,
+      },
+      log,
+    );
 
     const cardPath = join(staging, 'model.json');
     const card = JSON.parse(readFileSync(cardPath, 'utf8')) as Record<string, unknown>;
-    const dev = comparisons.find((c) => c.name === 'dev');
-    card.evaluation = {
-      dev_teacher_forced: {
-        melL1Nats: round(p.devTeacherForced.after),
-        utterances: p.devTeacherForced.utterances,
-      },
-      ...(dev
-        ? {
-            dev_free_running: {
-              melL1Nats: dev.after.melL1FreeRunning,
-              frameRatio: dev.after.frameRatio,
-              utterances: dev.after.utterances,
-              note: 'predicted durations; predicted mel stretched linearly to the recording length',
-            },
-          }
-        : {}),
-      ...Object.fromEntries(comparisons.map((c) => [`finetune_${keySafe(c.name)}`, c.after])),
-    };
+    card.evaluation = evaluationFields(comparisons, p.devTeacherForced);
     card.finetune = { ...p.finetune, comparison: { rows, sets: comparisons } };
     writeFileSync(cardPath, `${JSON.stringify(card, null, 2)}\n`);
-
-    const reportJson = `${JSON.stringify({ model: p.outId, base: p.base.card.id, rows, sets: comparisons }, null, 2)}\n`;
-    const html = voiceComparisonHtml(`voice fine-tune ${p.outId}: before/after`, rows, [
-      ...p.notes,
-      `listening pages (recording, base, adapted): ${join(p.workDir, 'listen', '<set>', 'index.html')}`,
-    ]);
-    for (const dir of [staging, p.workDir]) {
-      writeFileSync(join(dir, 'finetune-report.json'), reportJson);
-      writeFileSync(join(dir, 'finetune-report.html'), html);
-    }
+    writeVoiceReports([staging, p.workDir], {
+      outId: p.outId,
+      baseId: p.base.card.id,
+      rows,
+      comparisons,
+      notes: p.notes,
+      workDir: p.workDir,
+    });
     publishModelFolder(staging, p.outDir);
     log(`\nnew voice ${p.outId} in ${p.outDir} (report: ${join(p.outDir, 'finetune-report.html')})`);
     return { comparisons, card };

@@ -14,6 +14,8 @@ export interface VoiceSetComparison {
   /** Teacher-forced dev mel L1 in nats (the dev set only: it needs the alignment). */
   teacherForced?: { before: number; after: number; utterances: number };
   recordingsRoundTrip: Record<string, { wer: number; cer: number }>;
+  /** What the measurement could not do (a recognizer that failed or heard nothing). */
+  notes?: string[];
 }
 
 export interface VoiceComparisonRow {
@@ -58,13 +60,10 @@ export function voiceComparisonRows(sets: readonly VoiceSetComparison[]): VoiceC
     add('mel L1 free-running', 'nats', s.before.melL1FreeRunning, s.after.melL1FreeRunning);
     add('frame ratio', 'ratio', s.before.frameRatio, s.after.frameRatio);
     add('MCD', 'dB', s.before.mcdDb, s.after.mcdDb, Math.min(s.before.mcdUtterances, s.after.mcdUtterances));
-    for (const rec of Object.keys(s.before.roundTrip))
-      add(
-        `round-trip WER ${rec}`,
-        '%',
-        s.before.roundTrip[rec].wer * 100,
-        (s.after.roundTrip[rec]?.wer ?? Number.NaN) * 100,
-      );
+    // A recognizer scored on one side only (it failed on the other) keeps its row, with '-'.
+    const wer = (f: VoiceFigures, rec: string) => (f.roundTrip[rec] ? f.roundTrip[rec].wer * 100 : null);
+    for (const rec of new Set([...Object.keys(s.before.roundTrip), ...Object.keys(s.after.roundTrip)]))
+      add(`round-trip WER ${rec}`, '%', wer(s.before, rec), wer(s.after, rec));
   }
   return rows;
 }

@@ -20,12 +20,7 @@
  * turns its soft alignment into durations, cached in the work dir's alignment.json.
  */
 import { join } from 'node:path';
-import { runtimeOptionsFromConfig } from '../../../models/onnx-session.ts';
-import { loadConfig } from '../../../server/config.ts';
 import { symbolSet } from '../../../server/stages/tts/symbols.ts';
-import type { Lang } from '../../../server/stages/tts/text-normalize.ts';
-import { POCKETSPHINX_INSTALL } from '../../eval/peers/pocketsphinx.ts';
-import { pocketsphinxRecognizer, projectAsrRecognizer, type Recognizer } from '../../eval/tts/recognizers.ts';
 import { describeBackend, initBackend } from '../../train/lib/backend.ts';
 import { hasCheckpoint, loadCheckpoint } from '../../train/lib/checkpoint.ts';
 import { type TrainResult, trainLoop } from '../../train/lib/loop.ts';
@@ -33,12 +28,10 @@ import { alignOrReuse } from '../../train/tts/alignment-phase.ts';
 import { measureVoiceStats, normalizeMels, toFastSpeechSample } from '../../train/tts/dataset.ts';
 import { evaluateTeacherForced } from '../../train/tts/evaluate.ts';
 import { loadBaseTtsModel } from '../../train/tts/init-from.ts';
-import { setLabel } from '../asr/before-after.ts';
 import { checkOutputFolder, FinetuneUsageError, modelIdOf } from '../lib/model-folders.ts';
 import { prepareWorkDir } from '../lib/work-dir.ts';
 import type { TtsFinetuneOptions } from './args.ts';
-import { loadVoiceSet, reportVoiceSet, summarizeVoiceSet } from './data.ts';
-import type { VoiceEvalSet } from './measure.ts';
+import { loadVoiceSet, reportVoiceSet, summarizeVoiceSet, voiceEvalSets } from './data.ts';
 import {
   createFinetuneTtsModel,
   encoderWeightNames,
@@ -47,6 +40,7 @@ import {
 } from './model.ts';
 import { publishFinetunedVoice } from './publish.ts';
 import type { VoiceSetComparison } from './report.ts';
+import { roundTripRecognizers } from './roundtrip.ts';
 
 export interface TtsFinetuneResult {
   /** Null when the run stopped at `stopAtStep` (nothing exported). */
@@ -58,30 +52,6 @@ export interface TtsFinetuneResult {
 
 const round = (x: number, d = 4) => Number(x.toFixed(d));
 const ACOUSTIC = 'acoustic';
-
-async function roundTripRecognizers(
-  lang: Lang,
-  modelsDir: string,
-  log: (s: string) => void,
-): Promise<Recognizer[]> {
-  const recognizers: Recognizer[] = [];
-  if (lang === 'en') {
-    const ps = pocketsphinxRecognizer();
-    if (ps) recognizers.push(ps);
-    else log(`roundtrip: pocketsphinx not installed (${POCKETSPHINX_INSTALL})`);
-  }
-  const asr = await projectAsrRecognizer(
-    modelsDir,
-    lang,
-    runtimeOptionsFromConfig(loadConfig().models),
-  ).catch((err) => {
-    log(`roundtrip: asr-${lang} not loaded: ${(err as Error).message}`);
-    return null;
-  });
-  if (asr) recognizers.push(asr);
-  else log(`roundtrip: no ${join(modelsDir, `asr-${lang}`)}`);
-  return recognizers;
-}
 
 export async function runTtsFinetune(
   o: TtsFinetuneOptions,
@@ -217,15 +187,7 @@ export async function runTtsFinetune(
   const weights = model.params.getWeights();
   model.params.dispose();
 
-  const evalSets: VoiceEvalSet[] = [
-    { name: 'dev', manifest: o.dev, utterances: dev.utterances, sentences: dev.sentences },
-    ...tests.map((t) => ({
-      name: setLabel(t.path),
-      manifest: t.path,
-      utterances: t.utterances,
-      sentences: t.sentences,
-    })),
-  ];
+  const evalSets = voiceEvalSets(dev, tests);
   const recognizers = o.roundtrip ? await roundTripRecognizers(lang, o.modelsDir, log) : [];
   const data = {
     train: summarizeVoiceSet(train),
