@@ -17,6 +17,7 @@ import {
   type ManifestProblem,
   parseManifestLines,
 } from '../lib/manifest-check.ts';
+import { FinetuneUsageError } from '../lib/model-folders.ts';
 import type { VoiceEvalSet } from './measure.ts';
 
 export interface VoiceSet {
@@ -81,6 +82,24 @@ export function reportVoiceSet(label: string, set: VoiceSet, log: (s: string) =>
     log(
       `${label}: characters with no symbol, dropped from the text: ${unknown.map(([c, n]) => `"${c}"×${n}`).join(' ')}`,
     );
+}
+
+/** The dev set (which must keep an utterance) and the held-out test sets, each reported. */
+export function loadMeasureSets(
+  paths: { dev: string; tests: readonly string[] },
+  lang: Lang,
+  limits: AudioLimits,
+  log: (s: string) => void,
+): { dev: VoiceSet; tests: VoiceSet[] } {
+  const dev = loadVoiceSet(paths.dev, lang, limits);
+  reportVoiceSet('dev', dev, log);
+  if (!dev.utterances.length) throw new FinetuneUsageError(`${paths.dev}: no usable dev utterances`);
+  const tests = paths.tests.map((path) => {
+    const set = loadVoiceSet(path, lang, limits);
+    reportVoiceSet('test', set, log);
+    return set;
+  });
+  return { dev, tests };
 }
 
 /** What the model card records about a set. */

@@ -14,7 +14,7 @@ import { loadBaseTtsModel } from '../../train/tts/init-from.ts';
 import { FinetuneUsageError, modelIdOf } from '../lib/model-folders.ts';
 import type { TtsFinetuneOptions } from './args.ts';
 import { evaluationFields, measureBeforeAfter, writeVoiceReports } from './before-after.ts';
-import { loadVoiceSet, reportVoiceSet, voiceEvalSets } from './data.ts';
+import { loadMeasureSets, voiceEvalSets } from './data.ts';
 import type { VoiceSetComparison } from './report.ts';
 import { roundTripRecognizers } from './roundtrip.ts';
 
@@ -63,14 +63,7 @@ export async function remeasureTtsFinetune(
   log(`measure only: base ${base.card.id} (${o.baseDir}) → ${outId} (${o.outDir}); no training`);
 
   const lang = base.lang;
-  const dev = loadVoiceSet(o.dev, lang, o.limits);
-  reportVoiceSet('dev', dev, log);
-  if (!dev.utterances.length) throw new FinetuneUsageError(`${o.dev}: no usable dev utterances`);
-  const tests = o.tests.map((path) => {
-    const set = loadVoiceSet(path, lang, o.limits);
-    reportVoiceSet('test', set, log);
-    return set;
-  });
+  const { dev, tests } = loadMeasureSets(o, lang, o.limits, log);
   for (const set of [dev, ...tests]) normalizeMels(set.utterances, base.stats);
   const devTeacherForced = card.finetune?.comparison?.sets?.find((s) => s.name === 'dev')?.teacherForced;
 

@@ -31,7 +31,7 @@ import { loadBaseTtsModel } from '../../train/tts/init-from.ts';
 import { checkOutputFolder, FinetuneUsageError, modelIdOf } from '../lib/model-folders.ts';
 import { prepareWorkDir } from '../lib/work-dir.ts';
 import type { TtsFinetuneOptions } from './args.ts';
-import { loadVoiceSet, reportVoiceSet, summarizeVoiceSet, voiceEvalSets } from './data.ts';
+import { loadMeasureSets, loadVoiceSet, reportVoiceSet, summarizeVoiceSet, voiceEvalSets } from './data.ts';
 import {
   createFinetuneTtsModel,
   encoderWeightNames,
@@ -77,14 +77,7 @@ export async function runTtsFinetune(
   const train = loadVoiceSet(o.train, lang, o.limits);
   reportVoiceSet('train', train, log);
   if (!train.utterances.length) throw new FinetuneUsageError(`${o.train}: no usable training utterances`);
-  const dev = loadVoiceSet(o.dev, lang, o.limits);
-  reportVoiceSet('dev', dev, log);
-  if (!dev.utterances.length) throw new FinetuneUsageError(`${o.dev}: no usable dev utterances`);
-  const tests = o.tests.map((path) => {
-    const set = loadVoiceSet(path, lang, o.limits);
-    reportVoiceSet('test', set, log);
-    return set;
-  });
+  const { dev, tests } = loadMeasureSets(o, lang, o.limits, log);
   log(
     `data: train ${train.utterances.length} utterances (${(train.seconds / 60).toFixed(1)} min), dev ${dev.utterances.length}` +
       (tests.length ? `, test ${tests.map((t) => t.utterances.length).join(' + ')}` : ''),
