@@ -50,7 +50,7 @@ export async function main(args: string[]): Promise<void> {
   );
   const lang = String(a.rest.lang ?? 'en') as AsrLanguage;
   const dataDir = resolve(String(a.rest.data ?? 'data/small'));
-  const outDir = args.includes('--out') ? a.out : `out/train/asr-${lang}`;
+  const outDir = a.outGiven ? a.out : `out/train/asr-${lang}`;
   const modelDir = String(a.rest['model-out'] ?? `models/asr-${lang}`);
   const backend = await initBackend();
   const vocab = createVocabulary(lang);

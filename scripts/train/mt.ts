@@ -70,7 +70,7 @@ export async function main(args: string[]): Promise<void> {
   );
   const num = (k: string, d: number) => (a.rest[k] === undefined ? d : Number(a.rest[k]));
   const dataDir = resolve(String(a.rest.data ?? 'data/medium'));
-  const outDir = args.includes('--out') ? a.out : 'out/train/mt';
+  const outDir = a.outGiven ? a.out : 'out/train/mt';
   const modelDir = String(a.rest['model-out'] ?? 'models/mt');
   const backend = await initBackend();
   mkdirSync(outDir, { recursive: true });

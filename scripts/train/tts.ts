@@ -83,7 +83,7 @@ export async function main(args: string[]): Promise<void> {
   if (lang !== 'es' && lang !== 'en') throw new Error(`--lang es|en required\n${USAGE}`);
   if (!a.rest.data) throw new Error(`--data DIR required\n${USAGE}`);
   const dataDir = resolve(String(a.rest.data));
-  const outDir = args.includes('--out') ? a.out : `out/train/tts-${lang}`;
+  const outDir = a.outGiven ? a.out : `out/train/tts-${lang}`;
   const modelDir = String(a.rest['model-out'] ?? `models/tts-${lang}`);
   const num = (k: string, d: number) => (a.rest[k] === undefined ? d : Number(a.rest[k]));
   const maxFrames = num('max-frames', 1200);

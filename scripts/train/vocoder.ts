@@ -83,7 +83,7 @@ export async function main(args: string[]): Promise<void> {
   const dataDir = resolve(String(a.rest.data));
   const voice = String(a.rest.voice ?? lang);
   const id = `vocoder-${voice}`;
-  const outDir = args.includes('--out') ? a.out : `out/train/${id}`;
+  const outDir = a.outGiven ? a.out : `out/train/${id}`;
   const modelDir = String(a.rest['model-out'] ?? `models/${id}`);
   const num = (k: string, d: number) => (a.rest[k] === undefined ? d : Number(a.rest[k]));
   const threads = a.threads || 1;

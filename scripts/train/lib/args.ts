@@ -7,6 +7,8 @@ import type { OptimizerConfig, ScheduleConfig } from './optim.ts';
 
 export interface CommonTrainArgs {
   out: string;
+  /** Whether --out was given (as `--out DIR` or `--out=DIR`), for commands whose default depends on other flags. */
+  outGiven: boolean;
   resume: boolean;
   steps: number;
   batchSize: number;
@@ -75,6 +77,7 @@ export function parseCommonTrainArgs(
     throw new Error(`unknown --decay ${decay}`);
   return {
     out: String(values.out ?? defaults.out ?? 'out/train'),
+    outGiven: values.out !== undefined,
     resume: Boolean(values.resume),
     steps,
     batchSize: num(values.batch, defaults.batchSize ?? 16),
