@@ -4,8 +4,8 @@
  * fake microphone playing the committed English fixture WAV (looped by Chromium), the page built by
  * scripts/build-browser.ts. It checks what a person sees: the session becomes ready, the VAD
  * indicator reacts, segments appear with their latency figures, final transcripts and translations
- * appear when the server has a recognizer, and the page says translated speech is unavailable when
- * no voice is loaded. Then the server goes away and the page must say it is reconnecting.
+ * appear when the server has a recognizer, and the translated speech reaches the page's audio graph
+ * non-silent when a voice for the target is loaded (the page says it is unavailable otherwise). Then the server goes away and the page must say it is reconnecting.
  * A screenshot is saved to reports/demo-page.png.
  */
 import { existsSync } from 'node:fs';
@@ -113,8 +113,16 @@ describe.skipIf(!existsSync(CHROMIUM))('demo page in Chromium (fake microphone)'
       expect(serverStages).not.toContain('asr');
     }
 
-    // No voice model ships yet: the page must say speech is unavailable, never fake it.
-    if (!sessionStages.includes('tts')) {
+    if (sessionStages.includes('tts')) {
+      // The shipped voice's speech is decoded into the page's audio graph, and is not silent.
+      await expect
+        .poll(async () => Number(await page.getAttribute('body', 'data-speech-loud-samples')), {
+          timeout: 30_000,
+        })
+        .toBeGreaterThan(1000);
+      await page.locator('.turn [data-metric="first audio"]').first().waitFor({ timeout: 30_000 });
+    } else {
+      // Without a voice for the target the page must say speech is unavailable, never fake it.
       await expect(page.locator('#speech-note').isVisible()).resolves.toBe(true);
       expect(await page.textContent('#speech-note')).toContain('Translated speech is unavailable');
       expect(await page.getAttribute('body', 'data-speech-samples')).toBeNull();
