@@ -102,6 +102,8 @@ describe.skipIf(!existsSync(CHROMIUM))('demo page in Chromium (fake microphone)'
 
     if (sessionStages.includes('asr')) {
       await page.locator('.turn .turn-source.final').first().waitFor({ timeout: 30_000 });
+      // The recognizer's partials were shown while the person was talking.
+      expect(await page.getAttribute('#partial', 'data-seen')).toBe('true');
       if (sessionStages.includes('mt')) {
         await page.locator('.turn .turn-target.translation').first().waitFor({ timeout: 30_000 });
         const engine = await page.locator('.turn .badge-engine').first().textContent();
