@@ -5,15 +5,11 @@
  * session (`start.model`, server/session/requested-model.ts) and is then loaded on first use.
  */
 import { basename } from 'node:path';
+import { findModel, firstPerLanguage, type LanguageChoice } from '../../../models/per-language.ts';
 import type { ModelEntry } from '../../../models/registry.ts';
 
 /** A default folder: its name alone says the language. */
 const DEFAULT_FOLDER = /^asr-([a-z]{2,3})$/;
-
-export interface RecognizerChoice {
-  entry: ModelEntry;
-  lang: string;
-}
 
 /** The language an ASR folder recognizes: the first of its card's languages (the vocabulary). */
 export function recognizerLanguage(entry: ModelEntry): string | undefined {
@@ -23,16 +19,15 @@ export function recognizerLanguage(entry: ModelEntry): string | undefined {
 
 /** An ASR model by id, or by folder name (the two differ when the card carries its own id). */
 export function findRecognizer(entries: readonly ModelEntry[], idOrFolder: string): ModelEntry | undefined {
-  const asr = entries.filter((e) => e.kind === 'asr');
-  return asr.find((e) => e.id === idOrFolder) ?? asr.find((e) => basename(e.dir) === idOrFolder);
+  return findModel(entries, 'asr', idOrFolder);
 }
 
 export function selectDefaultRecognizers(
   entries: readonly ModelEntry[],
   wanted: readonly string[],
-): { chosen: RecognizerChoice[]; notes: string[] } {
+): { chosen: LanguageChoice[]; notes: string[] } {
   const notes: string[] = [];
-  const candidates: RecognizerChoice[] = [];
+  const candidates: LanguageChoice[] = [];
   if (wanted.length) {
     for (const id of wanted) {
       const entry = findRecognizer(entries, id);
@@ -47,12 +42,11 @@ export function selectDefaultRecognizers(
       if (entry.kind === 'asr' && lang) candidates.push({ entry, lang });
     }
   }
-  const chosen: RecognizerChoice[] = [];
-  for (const c of candidates) {
-    const taken = chosen.find((d) => d.lang === c.lang);
-    if (taken?.entry.dir === c.entry.dir) continue; // named twice
-    if (taken) notes.push(`ASR ${c.entry.id} not the ${c.lang} default: ${taken.entry.id} comes first`);
-    else chosen.push(c);
-  }
-  return { chosen, notes };
+  const picked = firstPerLanguage(candidates, (c, taken) =>
+    // The same folder named twice is no conflict.
+    taken.entry.dir === c.entry.dir
+      ? undefined
+      : `ASR ${c.entry.id} not the ${c.lang} default: ${taken.entry.id} comes first`,
+  );
+  return { chosen: picked.chosen, notes: [...notes, ...picked.notes] };
 }

@@ -6,6 +6,7 @@
  * Each voice's vocoder is chosen by choose-vocoder.ts (TOLK_TTS_VOCODER).
  */
 import { basename } from 'node:path';
+import { findModel, firstPerLanguage } from '../../../models/per-language.ts';
 import type { ModelEntry } from '../../../models/registry.ts';
 import { PipelineError } from '../../errors.ts';
 import { loadMelGenerator } from './acoustic/mel-generator-onnx.ts';
@@ -36,24 +37,21 @@ export function selectTtsVoices(
   const notes: string[] = [];
   const langOf = (e: ModelEntry) =>
     Array.isArray(e.languages) ? e.languages[0] : (TTS_FOLDER.exec(basename(e.dir))?.[1] ?? '');
-  const tts = entries.filter((e) => e.kind === 'tts');
   let ordered: ModelEntry[];
   if (wanted.length) {
     ordered = [];
     for (const id of wanted) {
-      const e = tts.find((m) => m.id === id || basename(m.dir) === id);
+      const e = findModel(entries, 'tts', id);
       if (e) ordered.push(e);
       else notes.push(`TTS voice "${id}" (TOLK_TTS_VOICES) not found among the tts models`);
     }
-  } else ordered = tts.filter((e) => TTS_FOLDER.test(basename(e.dir)));
-  const chosen: TtsCandidate[] = [];
-  for (const e of ordered) {
-    const lang = langOf(e);
-    const taken = chosen.find((c) => c.lang === lang);
-    if (taken) notes.push(`TTS ${e.id} not loaded: ${taken.id} already speaks ${lang}`);
-    else chosen.push({ id: e.id, dir: e.dir, lang });
-  }
-  return { chosen, notes };
+  } else ordered = entries.filter((e) => e.kind === 'tts' && TTS_FOLDER.test(basename(e.dir)));
+  const picked = firstPerLanguage(
+    ordered.map((entry) => ({ entry, lang: langOf(entry) })),
+    (c, taken) => `TTS ${c.entry.id} not loaded: ${taken.entry.id} already speaks ${c.lang}`,
+  );
+  const chosen = picked.chosen.map(({ entry, lang }) => ({ id: entry.id, dir: entry.dir, lang }));
+  return { chosen, notes: [...notes, ...picked.notes] };
 }
 
 export interface LoadTtsVoicesOptions extends ModelSynthesizerOptions {
