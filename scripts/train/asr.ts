@@ -1,7 +1,8 @@
 /**
  * `npm run train -- asr --data <corpus dir> --lang en|es [flags]`: trains the streaming
  * LSTM-CTC recognizer on `<data>/<lang>/{train,dev}.jsonl` with the shared training loop
- * (SpecAugment on the fly, dev WER every --eval-every steps, best checkpoint kept, --resume),
+ * (speed perturbation, noise mixing and SpecAugment on the fly, dev WER every --eval-every steps,
+ * best checkpoint kept, --resume),
  * then exports the best checkpoint with its domain LM to `models/asr-<lang>/` (or --model-out).
  * `--export-only` re-exports the best checkpoint of a finished run.
  */
@@ -11,12 +12,20 @@ import { type AsrFeatureConfig, acousticFrameMs, stackedDim } from '../../server
 import { buildNgramLmFile } from '../../server/stages/asr/lm-builder.ts';
 import { type AsrLanguage, createVocabulary } from '../../server/stages/asr/vocabulary.ts';
 import { readJsonl, readManifest } from '../data/lib/manifest.ts';
-import { loadAsrSamples, measureFeatureStats } from './asr/dataset.ts';
+import { type AudioAsrConfig, audioAsrSpec, createAudioAsrModel } from './asr/audio-model.ts';
+import { loadAsrAudioSamples, loadAsrSamples, measureFeatureStats } from './asr/dataset.ts';
 import { scoreGreedy } from './asr/evaluate-greedy.ts';
 import { exportAsrModel } from './asr/export-asr.ts';
 import { adaptOutputToVocabulary, loadBaseAsrModel } from './asr/init-from.ts';
 import { type AsrModelConfig, asrModelSpec, createAsrTrainModel } from './asr/model.ts';
 import { DEFAULT_SPEC_AUGMENT } from './asr/spec-augment.ts';
+import {
+  baseTrainNoiseFiles,
+  describeWaveAugment,
+  parseSnrRange,
+  parseSpeeds,
+  type WaveAugmentConfig,
+} from './asr/wave-augment.ts';
 import { COMMON_TRAIN_USAGE, parseCommonTrainArgs } from './lib/args.ts';
 import { initBackend } from './lib/backend.ts';
 import { loadCheckpoint } from './lib/checkpoint.ts';
@@ -24,9 +33,39 @@ import { trainLoop } from './lib/loop.ts';
 
 const USAGE = `usage: npm run train -- asr --data DIR --lang en|es [--units N] [--layers N] [--model-out DIR]
   [--lm-order N] [--no-spec-augment] [--export-only] [--init-from MODEL_DIR]
+  [--speed LIST] [--noise-prob P] [--snr MIN:MAX] [--no-wave-augment]
+  --speed       speed perturbation factors drawn per utterance on every step (default 0.9,1,1.1)
+  --noise-prob  share of utterances that get one of <data>/noise's training noises mixed in on
+                every step (default 0.3), at an SNR drawn from --snr (default 0:20 dB)
+  --no-wave-augment  train on features computed once (no speed or noise draws; faster per step)
   --init-from   start from a shipped model's weights (read back from its model.onnx) and reuse
                 its feature normalisation; the architecture flags must match its model.json
 ${COMMON_TRAIN_USAGE}`;
+
+const totalFrames = (samples: { frames: number }[]) => samples.reduce((sum, x) => sum + x.frames, 0);
+
+const audioHoursOf = (frames: number, features: AsrFeatureConfig) =>
+  (frames * acousticFrameMs(features)) / 3.6e6;
+
+function logTrainSet(set: { frames: number; count: number; dropped: number }, features: AsrFeatureConfig) {
+  console.log(
+    `train: ${set.count} utterances (${audioHoursOf(set.frames, features).toFixed(2)} h), ${set.dropped} dropped (labels longer than frames)`,
+  );
+}
+
+/** The flags' waveform augmentation, noise drawn from the corpus's training noises; null = off. */
+function waveAugmentOf(rest: Record<string, unknown>, dataDir: string): WaveAugmentConfig | null {
+  if (rest['no-wave-augment']) return null;
+  const speeds = parseSpeeds(String(rest.speed ?? '0.9,1,1.1'));
+  const prob = Number(rest['noise-prob'] ?? 0.3);
+  if (!(prob >= 0 && prob <= 1))
+    throw new Error(`--noise-prob ${String(rest['noise-prob'])}: a share in [0, 1]`);
+  const files = prob > 0 ? baseTrainNoiseFiles(dataDir) : [];
+  if (prob > 0 && files.length === 0)
+    throw new Error(`--noise-prob ${prob}: no training noises in ${dataDir}/noise`);
+  const noise = files.length ? { files, snrDb: parseSnrRange(String(rest.snr ?? '0:20')), prob } : null;
+  return { speeds, noise };
+}
 
 export async function main(args: string[]): Promise<void> {
   if (args.includes('--help')) {
@@ -46,6 +85,10 @@ export async function main(args: string[]): Promise<void> {
       'no-spec-augment': { type: 'boolean' },
       'export-only': { type: 'boolean' },
       'init-from': { type: 'string' },
+      speed: { type: 'string' },
+      'noise-prob': { type: 'string' },
+      snr: { type: 'string' },
+      'no-wave-augment': { type: 'boolean' },
     },
   );
   const lang = String(a.rest.lang ?? 'en') as AsrLanguage;
@@ -72,32 +115,41 @@ export async function main(args: string[]): Promise<void> {
     stack: features.stack,
     specAugment: a.rest['no-spec-augment'] ? null : DEFAULT_SPEC_AUGMENT,
   };
-  const model = createAsrTrainModel(cfg);
-  if (base && !a.resume && !a.rest['export-only']) {
+  const exportOnly = Boolean(a.rest['export-only']);
+  const startFromBase = base !== null && !a.resume && !exportOnly;
+  const augment = exportOnly ? null : waveAugmentOf(a.rest, dataDir);
+  const audioConfig: AudioAsrConfig | null = augment && {
+    asr: cfg,
+    features,
+    baseDir: startFromBase ? base.dir : null,
+    tokens: [...vocab.tokens],
+    augment,
+    freezeLayers: 0,
+    l2Base: 0,
+    seed: a.seed,
+  };
+  // With waveform augmentation the model featurizes raw audio on every step (audio-model.ts);
+  // otherwise it trains on features computed once.
+  const audioModel = audioConfig ? await createAudioAsrModel(audioConfig) : null;
+  const model = audioModel ? audioModel.inner : createAsrTrainModel(cfg);
+  if (startFromBase && !audioModel) {
     const mapped = adaptOutputToVocabulary(base.weights, base.vocabulary, vocab.tokens);
     model.params.setWeights(mapped.weights);
     const note = mapped.unmapped.length ? `; no source column for ${mapped.unmapped.join(' ')}` : '';
     console.log(`init: weights of ${base.dir} (${base.weights.size} tensors${note})`);
-  }
+  } else if (startFromBase) console.log(`init: weights of ${base.dir}`);
+  if (augment)
+    console.log(`augment: ${describeWaveAugment(augment)}; SpecAugment ${cfg.specAugment ? 'on' : 'off'}`);
   const command = `npm run train -- asr ${args.join(' ')}`;
   const dev = loadAsrSamples(devEntries, features, vocab, lang, 'dev').samples;
 
   const evaluateDev = () => scoreGreedy(model, dev, cfg.inputSize, vocab, lang);
 
   let trainingSummary: Record<string, unknown> = {};
-  if (!a.rest['export-only']) {
-    const { samples: train, dropped } = loadAsrSamples(trainEntries, features, vocab, lang, 'train');
-    const audioHours = (train.reduce((s, x) => s + x.frames, 0) * acousticFrameMs(features)) / 3.6e6;
-    console.log(
-      `train: ${train.length} utterances (${audioHours.toFixed(2)} h), ${dropped} dropped (labels longer than frames)`,
-    );
+  if (!exportOnly) {
     const t0 = performance.now();
-    const res = await trainLoop({
-      model,
-      spec: asrModelSpec(cfg),
+    const common = {
       threads: a.threads || 1,
-      train,
-      lengthOf: (s) => s.frames,
       batching: { batchSize: a.batchSize, maxTotalLength: a.batchSize * 110 },
       steps: a.steps,
       optimizer: a.optimizer,
@@ -109,14 +161,34 @@ export async function main(args: string[]): Promise<void> {
       evalEvery: a.evalEvery || undefined,
       progress: a.progress,
       title: `asr-${lang} LSTM-CTC ${cfg.layers}x${cfg.units} (${backend.name})`,
-      extra: { model: cfg, features, command, initFrom },
+      extra: { model: cfg, features, command, initFrom, augment },
       metric: 'devWer',
       higherIsBetter: false,
       evaluate: () => {
         const { score } = evaluateDev();
         return { devWer: score.wer, devCer: score.cer };
       },
-    });
+    };
+    const lengthOf = (s: { frames: number }) => s.frames;
+    let loaded: { frames: number; count: number; dropped: number };
+    let res: Awaited<ReturnType<typeof trainLoop>>;
+    if (audioModel && audioConfig) {
+      const { samples, dropped } = loadAsrAudioSamples(trainEntries, features, vocab, lang, 'train');
+      loaded = { frames: totalFrames(samples), count: samples.length, dropped };
+      logTrainSet(loaded, features);
+      res = await trainLoop({
+        ...common,
+        model: audioModel,
+        spec: audioAsrSpec(audioConfig),
+        train: samples,
+        lengthOf,
+      });
+    } else {
+      const { samples, dropped } = loadAsrSamples(trainEntries, features, vocab, lang, 'train');
+      loaded = { frames: totalFrames(samples), count: samples.length, dropped };
+      logTrainSet(loaded, features);
+      res = await trainLoop({ ...common, model, spec: asrModelSpec(cfg), train: samples, lengthOf });
+    }
     trainingSummary = {
       steps: res.steps,
       secondsPerStep: Number(res.secondsPerStep.toFixed(3)),
@@ -127,9 +199,10 @@ export async function main(args: string[]): Promise<void> {
       optimizer: a.optimizer,
       schedule: a.schedule,
       specAugment: cfg.specAugment,
-      trainUtterances: train.length,
-      trainHours: Number(audioHours.toFixed(3)),
-      droppedUtterances: dropped,
+      waveAugment: augment,
+      trainUtterances: loaded.count,
+      trainHours: Number(audioHoursOf(loaded.frames, features).toFixed(3)),
+      droppedUtterances: loaded.dropped,
       ...(base ? { initFrom: base.dir, base: base.training } : {}),
     };
   }
@@ -139,7 +212,7 @@ export async function main(args: string[]): Promise<void> {
     : join(outDir, 'last');
   const ck = loadCheckpoint(bestDir);
   model.params.setWeights(ck.params);
-  if (a.rest['export-only']) trainingSummary = { ...(ck.meta.extra?.training as object), step: ck.meta.step };
+  if (exportOnly) trainingSummary = { ...(ck.meta.extra?.training as object), step: ck.meta.step };
   const { score } = evaluateDev();
   console.log(
     `dev greedy WER ${(score.wer * 100).toFixed(2)}%  CER ${(score.cer * 100).toFixed(2)}% (${bestDir})`,

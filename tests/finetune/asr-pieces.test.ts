@@ -10,13 +10,6 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { neutralFeatureConfig } from '../../scripts/bench/asr.ts';
 import { snrDb } from '../../scripts/data/synth/mix.ts';
-import { augmentWave, speedPerturb } from '../../scripts/finetune/asr/augment.ts';
-import {
-  type AudioSample,
-  batchSeed,
-  createFinetuneAsrModel,
-  frozenWeightNames,
-} from '../../scripts/finetune/asr/model.ts';
 import { baseShareCount, drawBaseEntries } from '../../scripts/finetune/asr/samples.ts';
 import { DEFAULT_AUDIO_LIMITS, readManifestChecked } from '../../scripts/finetune/lib/manifest-check.ts';
 import {
@@ -24,6 +17,13 @@ import {
   FinetuneUsageError,
   resolveModelRef,
 } from '../../scripts/finetune/lib/model-folders.ts';
+import {
+  type AudioSample,
+  batchSeed,
+  createAudioAsrModel,
+  frozenWeightNames,
+} from '../../scripts/train/asr/audio-model.ts';
+import { augmentWave, speedPerturb } from '../../scripts/train/asr/wave-augment.ts';
 import { initBackend } from '../../scripts/train/lib/backend.ts';
 import { trainLoop } from '../../scripts/train/lib/loop.ts';
 import { createLstmCtc } from '../../scripts/train/lib/models/lstm-ctc.ts';
@@ -150,8 +150,8 @@ describe('forgetting guard: L2 pull toward the base weights', () => {
       l2Base,
       seed: 1,
     });
-    const plain = await createFinetuneAsrModel(config(0, 0));
-    const pulled = await createFinetuneAsrModel(config(2, 1));
+    const plain = await createAudioAsrModel(config(0, 0));
+    const pulled = await createAudioAsrModel(config(2, 1));
     expect(pulled.distanceToBase().dataSync()[0]).toBe(0);
     expect(frozenWeightNames(1)).toEqual(['lstm0/kernel', 'lstm0/recurrent_kernel', 'lstm0/bias']);
     // Move one trainable and one frozen weight away from the base, in both models.
@@ -170,6 +170,37 @@ describe('forgetting guard: L2 pull toward the base weights', () => {
     expect(pulled.params.get('lstm0/kernel').trainable).toBe(false);
     plain.dispose();
     pulled.dispose();
+  });
+
+  it('starts from fresh weights without a base, and refuses to freeze or pull toward none', async () => {
+    const vocab = createVocabulary('en');
+    const fresh = (freezeLayers: number, l2Base: number) => ({
+      asr: {
+        inputSize: 320,
+        units: 8,
+        layers: 2,
+        vocab: vocab.size,
+        melBins: 80,
+        stack: 4,
+        specAugment: null,
+      },
+      features: neutralFeatureConfig(),
+      baseDir: null,
+      tokens: [...vocab.tokens],
+      augment: { noise: null, speeds: [] },
+      freezeLayers,
+      l2Base,
+      seed: 1,
+    });
+    const model = await createAudioAsrModel(fresh(0, 0));
+    const base = await createAudioAsrModel({ ...fresh(0, 0), baseDir: fx.baseDir });
+    const w = (m: typeof model) => Array.from(m.params.get('lstm1/kernel').dataSync());
+    expect(w(model)).not.toEqual(w(base));
+    expect(model.params.get('lstm0/kernel').trainable).toBe(true);
+    model.dispose();
+    base.dispose();
+    await expect(createAudioAsrModel(fresh(1, 0))).rejects.toThrow(/needs a base model/);
+    await expect(createAudioAsrModel(fresh(0, 1))).rejects.toThrow(/needs a base model/);
   });
 });
 

@@ -4,6 +4,7 @@
  * model (id or folder); checkpoints and logs go to `--work`.
  */
 import { loadConfig } from '../../../server/config.ts';
+import { parseSnrRange, parseSpeeds } from '../../train/asr/wave-augment.ts';
 import { COMMON_TRAIN_USAGE, type CommonTrainArgs, parseCommonTrainArgs } from '../../train/lib/args.ts';
 import { type AudioLimits, DEFAULT_AUDIO_LIMITS } from '../lib/manifest-check.ts';
 import { FinetuneUsageError, modelIdOf, resolveModelRef } from '../lib/model-folders.ts';
@@ -99,16 +100,15 @@ export function parseAsrFinetuneArgs(
       throw new FinetuneUsageError(`--${required} is required\n${ASR_FINETUNE_USAGE}`);
   const baseDir = resolveModelRef(String(r.base), modelsDir);
   const outDir = resolveModelRef(String(r.out), modelsDir);
-  const snr = String(r.snr ?? '0:20')
-    .split(':')
-    .map(Number);
-  if (snr.length !== 2 || snr.some((v) => !Number.isFinite(v)) || snr[0] > snr[1])
-    throw new FinetuneUsageError(`--snr ${String(r.snr)}: expected MIN:MAX in dB, e.g. 0:20`);
-  const speeds = String(r.speed ?? '0.9,1,1.1')
-    .split(',')
-    .map(Number);
-  if (speeds.some((v) => !(v >= 0.5 && v <= 2)))
-    throw new FinetuneUsageError(`--speed ${String(r.speed)}: factors between 0.5 and 2, comma-separated`);
+  const usage = <T>(parse: () => T): T => {
+    try {
+      return parse();
+    } catch (err) {
+      throw new FinetuneUsageError((err as Error).message);
+    }
+  };
+  const snrDb = usage(() => parseSnrRange(String(r.snr ?? '0:20')));
+  const speeds = usage(() => parseSpeeds(String(r.speed ?? '0.9,1,1.1')));
   const decoder = String(r['report-decoder'] ?? 'beam');
   if (decoder !== 'beam' && decoder !== 'greedy')
     throw new FinetuneUsageError(`--report-decoder ${decoder}: beam or greedy`);
@@ -126,7 +126,7 @@ export function parseAsrFinetuneArgs(
     mixBase,
     mixShare,
     noiseDir: r['noise-dir'] === undefined ? undefined : String(r['noise-dir']),
-    snrDb: [snr[0], snr[1]],
+    snrDb,
     noiseProb: number('noise-prob', r['noise-prob'], 0.5, (v) => v >= 0 && v <= 1),
     speeds,
     specAugment: !r['no-spec-augment'],

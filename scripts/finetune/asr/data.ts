@@ -5,11 +5,11 @@
  */
 import type { AsrFeatureConfig } from '../../../server/stages/asr/features.ts';
 import type { AsrLanguage, CharVocabulary } from '../../../server/stages/asr/vocabulary.ts';
+import type { AudioSample } from '../../train/asr/audio-model.ts';
 import { type AsrSample, loadAsrSamples } from '../../train/asr/dataset.ts';
 import { type CheckedManifest, describeProblems, readManifestChecked } from '../lib/manifest-check.ts';
 import { FinetuneUsageError } from '../lib/model-folders.ts';
 import type { AsrFinetuneOptions } from './args.ts';
-import type { AudioSample } from './model.ts';
 import { baseShareCount, drawBaseEntries, type TrainSet, toAudioSamples } from './samples.ts';
 
 export interface FinetuneData {

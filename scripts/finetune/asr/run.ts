@@ -9,20 +9,20 @@ import { join } from 'node:path';
 import { type AsrFeatureConfig, stackedDim } from '../../../server/stages/asr/features.ts';
 import { type AsrLanguage, createVocabulary } from '../../../server/stages/asr/vocabulary.ts';
 import type { ManifestEntry } from '../../data/lib/manifest.ts';
+import { type AudioAsrConfig, audioAsrSpec, createAudioAsrModel } from '../../train/asr/audio-model.ts';
 import { scoreGreedy } from '../../train/asr/evaluate-greedy.ts';
 import { loadBaseAsrModel } from '../../train/asr/init-from.ts';
 import type { AsrModelConfig } from '../../train/asr/model.ts';
 import { DEFAULT_SPEC_AUGMENT } from '../../train/asr/spec-augment.ts';
+import { baseTrainNoiseFiles, noiseFilesIn } from '../../train/asr/wave-augment.ts';
 import { describeBackend, initBackend } from '../../train/lib/backend.ts';
 import { hasCheckpoint, loadCheckpoint } from '../../train/lib/checkpoint.ts';
 import { type TrainResult, trainLoop } from '../../train/lib/loop.ts';
 import type { CheckedManifest } from '../lib/manifest-check.ts';
 import { checkOutputFolder, FinetuneUsageError, modelIdOf } from '../lib/model-folders.ts';
 import type { AsrFinetuneOptions } from './args.ts';
-import { baseTrainNoiseFiles, noiseFilesIn } from './augment.ts';
 import { cachedBefore, type EvalSet, type SetComparison, setLabel } from './before-after.ts';
 import { loadFinetuneData, summarizeData } from './data.ts';
-import { createFinetuneAsrModel, type FinetuneAsrConfig, finetuneAsrSpec } from './model.ts';
 import { publishFinetunedModel } from './publish.ts';
 
 export interface AsrFinetuneResult {
@@ -105,7 +105,7 @@ export async function runAsrFinetune(
     stack: features.stack,
     specAugment: o.specAugment ? DEFAULT_SPEC_AUGMENT : null,
   };
-  const ftConfig: FinetuneAsrConfig = {
+  const ftConfig: AudioAsrConfig = {
     asr: cfg,
     features,
     baseDir: o.baseDir,
@@ -118,7 +118,7 @@ export async function runAsrFinetune(
     l2Base: o.l2Base,
     seed: o.loop.seed,
   };
-  const model = await createFinetuneAsrModel(ftConfig);
+  const model = await createAudioAsrModel(ftConfig);
   if (o.freezeLayers)
     log(
       `frozen: LSTM layer${o.freezeLayers > 1 ? `s 0…${o.freezeLayers - 1}` : ' 0'} stay${o.freezeLayers > 1 ? '' : 's'} at the base weights`,
@@ -146,7 +146,7 @@ export async function runAsrFinetune(
   try {
     result = await trainLoop({
       model,
-      spec: finetuneAsrSpec(ftConfig),
+      spec: audioAsrSpec(ftConfig),
       threads: o.loop.threads || 1,
       train: data.train,
       lengthOf: (s) => s.frames,

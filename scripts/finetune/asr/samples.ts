@@ -10,6 +10,7 @@ import {
   encodeText,
   normalizeText,
 } from '../../../server/stages/asr/vocabulary.ts';
+import type { AudioSample } from '../../train/asr/audio-model.ts';
 import { ctcFrameNeed } from '../../train/asr/dataset.ts';
 import { Rng } from '../../train/lib/rng.ts';
 import {
@@ -19,7 +20,6 @@ import {
   type ManifestProblem,
   parseManifestLines,
 } from '../lib/manifest-check.ts';
-import type { AudioSample } from './model.ts';
 
 export interface TrainSet {
   samples: AudioSample[];

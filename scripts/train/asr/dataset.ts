@@ -21,6 +21,7 @@ import {
 } from '../../../server/stages/asr/vocabulary.ts';
 import type { ManifestEntry } from '../../data/lib/manifest.ts';
 import type { CtcSample } from '../lib/models/lstm-ctc.ts';
+import type { AudioSample } from './audio-model.ts';
 
 export interface AsrSample extends CtcSample {
   text: string;
@@ -62,14 +63,21 @@ export function ctcFrameNeed(labels: number[]): number {
   return need;
 }
 
-export function loadAsrSamples(
+/** Calls `use` for each entry whose labels fit its frames; returns how many were dropped. */
+function forEachUsable(
   entries: ManifestEntry[],
   cfg: AsrFeatureConfig,
   vocab: CharVocabulary,
   lang: AsrLanguage,
   label: string,
-): { samples: AsrSample[]; dropped: number } {
-  const samples: AsrSample[] = [];
+  use: (
+    e: ManifestEntry,
+    audio: Float32Array,
+    feats: { data: Float32Array; frames: number },
+    labels: number[],
+    text: string,
+  ) => void,
+): number {
   let dropped = 0;
   const bar = new cliProgress.SingleBar(
     { format: `features ${label} {bar} {value}/{total} | ETA {eta_formatted}` },
@@ -80,11 +88,28 @@ export function loadAsrSamples(
     bar.increment();
     const text = normalizeText(e.text, lang);
     const labels = encodeText(text, vocab);
-    const feats = asrFeatures(loadMono16k(e.audio_filepath), cfg);
+    const audio = loadMono16k(e.audio_filepath);
+    const feats = asrFeatures(audio, cfg);
     if (labels.length === 0 || ctcFrameNeed(labels) > feats.frames) {
       dropped++;
       continue;
     }
+    use(e, audio, feats, labels, text);
+  }
+  bar.stop();
+  return dropped;
+}
+
+/** Precomputed features: the fast path when no waveform augmentation is wanted (dev, test). */
+export function loadAsrSamples(
+  entries: ManifestEntry[],
+  cfg: AsrFeatureConfig,
+  vocab: CharVocabulary,
+  lang: AsrLanguage,
+  label: string,
+): { samples: AsrSample[]; dropped: number } {
+  const samples: AsrSample[] = [];
+  const dropped = forEachUsable(entries, cfg, vocab, lang, label, (e, _audio, feats, labels, text) => {
     const extra = e as ManifestEntry & { accent?: string; snr_db?: number | null; speaker?: string };
     samples.push({
       features: feats.data,
@@ -95,7 +120,21 @@ export function loadAsrSamples(
       snrDb: extra.snr_db ?? null,
       speaker: extra.speaker ?? 'unknown',
     });
-  }
-  bar.stop();
+  });
+  return { samples, dropped };
+}
+
+/** Raw audio kept for featurizing after augmentation on every step (see audio-model.ts). */
+export function loadAsrAudioSamples(
+  entries: ManifestEntry[],
+  cfg: AsrFeatureConfig,
+  vocab: CharVocabulary,
+  lang: AsrLanguage,
+  label: string,
+): { samples: AudioSample[]; dropped: number } {
+  const samples: AudioSample[] = [];
+  const dropped = forEachUsable(entries, cfg, vocab, lang, label, (_e, audio, feats, labels) => {
+    samples.push({ id: samples.length, audio, labels, frames: feats.frames });
+  });
   return { samples, dropped };
 }

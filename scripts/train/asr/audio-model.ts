@@ -1,6 +1,6 @@
 /**
- * The recognizer as fine-tuned: the training model of `npm run train -- asr` (same weights, same
- * CTC loss) started from the base model's ONNX weights, wrapped so that
+ * The recognizer trained on raw audio: the training model of ./model.ts (same weights, same CTC
+ * loss), optionally started from a base model's ONNX weights, wrapped so that
  *  - each training sample is raw audio, featurized on every step after augmentation (speed,
  *    noise from a bank, then SpecAugment on the features);
  *  - the lowest `freezeLayers` LSTM layers are not trainable (the optimizer and the data-parallel
@@ -13,22 +13,22 @@
 import * as tf from '@tensorflow/tfjs';
 import type { AsrFeatureConfig } from '../../../server/stages/asr/features.ts';
 import { asrFeatures } from '../../../server/stages/asr/features.ts';
-import { ctcFrameNeed } from '../../train/asr/dataset.ts';
-import { adaptOutputToVocabulary, loadBaseAsrModel } from '../../train/asr/init-from.ts';
-import { type AsrModelConfig, type AsrTrainModel, createAsrTrainModel } from '../../train/asr/model.ts';
-import { specAugment } from '../../train/asr/spec-augment.ts';
-import type { TrainModel } from '../../train/lib/model.ts';
-import type { CtcSample } from '../../train/lib/models/lstm-ctc.ts';
-import type { ParamStore } from '../../train/lib/params.ts';
-import { Rng } from '../../train/lib/rng.ts';
-import { augmentWave, loadNoiseBank, type WaveAugmentConfig } from './augment.ts';
+import type { TrainModel } from '../lib/model.ts';
+import type { CtcSample } from '../lib/models/lstm-ctc.ts';
+import type { ParamStore } from '../lib/params.ts';
+import { Rng } from '../lib/rng.ts';
+import { ctcFrameNeed } from './dataset.ts';
+import { adaptOutputToVocabulary, loadBaseAsrModel } from './init-from.ts';
+import { type AsrModelConfig, type AsrTrainModel, createAsrTrainModel } from './model.ts';
+import { specAugment } from './spec-augment.ts';
+import { augmentWave, loadNoiseBank, type WaveAugmentConfig } from './wave-augment.ts';
 
-export interface FinetuneAsrConfig {
+export interface AudioAsrConfig {
   /** Architecture, plus the SpecAugment settings this wrapper applies (null = off). */
   asr: AsrModelConfig;
   features: AsrFeatureConfig;
-  /** The base model folder: initial weights, frozen weights and the L2 anchor. */
-  baseDir: string;
+  /** The base model folder: initial weights, frozen weights and the L2 anchor (null = fresh weights). */
+  baseDir: string | null;
   /** Vocabulary tokens of the fine-tuned model (the base's output layer is mapped onto them). */
   tokens: string[];
   augment: WaveAugmentConfig;
@@ -67,11 +67,11 @@ export function batchSeed(seed: number, ids: readonly number[]): number {
   return h >>> 0;
 }
 
-export class FinetuneAsrModel implements TrainModel<AudioSample> {
+export class AudioAsrModel implements TrainModel<AudioSample> {
   readonly params: ParamStore;
 
   constructor(
-    readonly config: FinetuneAsrConfig,
+    readonly config: AudioAsrConfig,
     readonly inner: AsrTrainModel,
     private readonly noiseBank: readonly Float32Array[],
     private readonly anchors: ReadonlyMap<string, tf.Tensor>,
@@ -124,27 +124,31 @@ export class FinetuneAsrModel implements TrainModel<AudioSample> {
   }
 }
 
-export async function createFinetuneAsrModel(config: FinetuneAsrConfig): Promise<FinetuneAsrModel> {
+export async function createAudioAsrModel(config: AudioAsrConfig): Promise<AudioAsrModel> {
   if (config.freezeLayers < 0 || config.freezeLayers > config.asr.layers)
     throw new Error(`--freeze-layers ${config.freezeLayers}: the model has ${config.asr.layers} LSTM layers`);
+  if (config.baseDir === null && (config.freezeLayers > 0 || config.l2Base > 0))
+    throw new Error('freezing layers or pulling toward base weights needs a base model');
   // SpecAugment is drawn here from the batch seed, not by the inner model's own generator.
   const inner = createAsrTrainModel({ ...config.asr, specAugment: null });
-  const base = await loadBaseAsrModel(config.baseDir);
-  const { weights } = adaptOutputToVocabulary(base.weights, base.vocabulary, config.tokens);
-  inner.params.setWeights(weights);
-  for (const name of frozenWeightNames(config.freezeLayers)) inner.params.get(name).trainable = false;
   const anchors = new Map<string, tf.Tensor>();
-  if (config.l2Base > 0) {
-    for (const [name, v] of inner.params.entries()) {
-      const w = weights.get(name);
-      if (v.trainable && w) anchors.set(name, tf.tensor(w.data, w.shape));
+  if (config.baseDir !== null) {
+    const base = await loadBaseAsrModel(config.baseDir);
+    const { weights } = adaptOutputToVocabulary(base.weights, base.vocabulary, config.tokens);
+    inner.params.setWeights(weights);
+    for (const name of frozenWeightNames(config.freezeLayers)) inner.params.get(name).trainable = false;
+    if (config.l2Base > 0) {
+      for (const [name, v] of inner.params.entries()) {
+        const w = weights.get(name);
+        if (v.trainable && w) anchors.set(name, tf.tensor(w.data, w.shape));
+      }
     }
   }
   const bank = config.augment.noise ? loadNoiseBank(config.augment.noise.files) : [];
-  return new FinetuneAsrModel(config, inner, bank, anchors);
+  return new AudioAsrModel(config, inner, bank, anchors);
 }
 
 /** The ModelSpec data-parallel workers build the same model from. */
-export function finetuneAsrSpec(config: FinetuneAsrConfig) {
-  return { module: import.meta.url, factory: 'createFinetuneAsrModel', config };
+export function audioAsrSpec(config: AudioAsrConfig) {
+  return { module: import.meta.url, factory: 'createAudioAsrModel', config };
 }

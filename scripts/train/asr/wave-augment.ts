@@ -10,7 +10,7 @@ import { resample } from '../../../server/audio/resample.ts';
 import { readWavSync } from '../../../server/audio/wav-io.ts';
 import { addNoiseAtSnr, meanSquare } from '../../data/synth/mix.ts';
 import { noisesOf } from '../../data/synth/noise-bank.ts';
-import type { Rng } from '../../train/lib/rng.ts';
+import type { Rng } from '../lib/rng.ts';
 
 const SAMPLE_RATE = 16000;
 
@@ -34,6 +34,32 @@ export interface AugmentDraw {
   /** null when no noise was added. */
   snrDb: number | null;
   noise: number | null;
+}
+
+/** One line for logs: what is drawn on every step. */
+export function describeWaveAugment(cfg: WaveAugmentConfig): string {
+  const speed = cfg.speeds.length > 1 ? `speed ${cfg.speeds.join('/')}` : 'no speed perturbation';
+  const n = cfg.noise;
+  const noise = n
+    ? `noise from ${n.files.length} recording(s) at ${n.snrDb[0]}…${n.snrDb[1]} dB on ${Math.round(n.prob * 100)}% of utterances`
+    : 'no noise mixing';
+  return `${speed}; ${noise}`;
+}
+
+/** "MIN:MAX" in dB → [min, max]; throws with the flag's usage on anything else. */
+export function parseSnrRange(text: string): [number, number] {
+  const v = text.split(':').map(Number);
+  if (v.length !== 2 || v.some((x) => !Number.isFinite(x)) || v[0] > v[1])
+    throw new Error(`--snr ${text}: expected MIN:MAX in dB, e.g. 0:20`);
+  return [v[0], v[1]];
+}
+
+/** "0.9,1,1.1" → speed factors; each must lie in [0.5, 2]. */
+export function parseSpeeds(text: string): number[] {
+  const v = text.split(',').map(Number);
+  if (v.some((x) => !(x >= 0.5 && x <= 2)))
+    throw new Error(`--speed ${text}: factors between 0.5 and 2, comma-separated`);
+  return v;
 }
 
 /** The WAV files of a folder (sorted, so the bank's order does not depend on the file system). */
