@@ -49,7 +49,9 @@ export class ChunkedGriffinLim {
     this.engine = new StftEngine(this.cfg);
     this.bins = this.engine.bins;
     this.opts = {
-      chunkFrames: opts.chunkFrames ?? 32,
+      // Later blocks are larger: context + look-ahead cost 16 frames per block, 1.25× the
+      // frames at 64 against 1.5× at 32, and only the first block sets the latency.
+      chunkFrames: opts.chunkFrames ?? 64,
       firstChunkFrames: opts.firstChunkFrames ?? opts.chunkFrames ?? 16,
       contextFrames: opts.contextFrames ?? 8,
       lookaheadFrames: opts.lookaheadFrames ?? 8,

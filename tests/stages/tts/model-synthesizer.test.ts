@@ -25,7 +25,7 @@ describe('ModelSynthesizer (MelGenerator + streaming vocoder)', () => {
     const vocoder = griffinLimVocoder({ iterations: ITER });
     const synth = new ModelSynthesizer(gen, vocoder);
     const pieces = await collect(synth.synthesizeChunks(TEXT, new AbortController().signal));
-    expect(pieces.length).toBeGreaterThan(4);
+    expect(pieces.length).toBeGreaterThan(2); // a 16-frame first block, then 64-frame ones
     const chunked = concatSamples(pieces);
 
     const { mel, frames } = await gen.generate(TEXT);
