@@ -56,6 +56,7 @@ const envSchema = z.object({
   TOLK_ASR_MODELS: list,
   TOLK_MT_MIN_CONFIDENCE: numFrom(0.5, 0, 1),
   TOLK_MT_MAX_OOV_RATE: numFrom(0.3, 0, 1),
+  TOLK_MT_DICTIONARY_TERMS: bool(true),
   TOLK_MT_MAX_CHARS: intFrom(2000, 1, 100_000),
   TOLK_MT_PRIMARY_TIMEOUT_MS: intFrom(2000, 10, 120_000),
   TOLK_MT_FALLBACK_TIMEOUT_MS: intFrom(5000, 10, 120_000),
@@ -124,6 +125,8 @@ export interface Config {
   mt: {
     minConfidence: number;
     maxOovRate: number;
+    /** Look the neural model's unknown words up in apertium and keep them as terms. */
+    dictionaryTerms: boolean;
     maxChars: number;
     primaryTimeoutMs: number;
     fallbackTimeoutMs: number;
@@ -196,6 +199,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mt: {
       minConfidence: e.TOLK_MT_MIN_CONFIDENCE,
       maxOovRate: e.TOLK_MT_MAX_OOV_RATE,
+      dictionaryTerms: e.TOLK_MT_DICTIONARY_TERMS,
       maxChars: e.TOLK_MT_MAX_CHARS,
       primaryTimeoutMs: e.TOLK_MT_PRIMARY_TIMEOUT_MS,
       fallbackTimeoutMs: e.TOLK_MT_FALLBACK_TIMEOUT_MS,

@@ -3,7 +3,8 @@
  *   [--beam N] [--limit N] [--reverse] [--written] [--verbose] [--json]`
  *
  * Translates each pair's source with each named engine (comma-separated, measured one after
- * the other on the same pairs) and prints corpus chrF and BLEU
+ * the other on the same pairs; `served` is the server's router — neural, handing sentences it
+ * is unsure of or that hold unknown words to apertium, with the server's config thresholds) and prints corpus chrF and BLEU
  * (sacreBLEU-compatible, scripts/eval/metrics) and latency. Pairs are JSON Lines with at
  * least {src, tgt}; when `src_spoken` is present (ASR-style: lower case, no punctuation,
  * numbers as words) it is the source, because that is what the server translates. `--reverse`
@@ -16,8 +17,9 @@ import { z } from 'zod';
 import { loadConfig } from '../../server/config.ts';
 import { PipelineError } from '../../server/errors.ts';
 import { APERTIUM_INSTALL_HINT } from '../../server/stages/mt/apertium-engine.ts';
+import { createMtRouter } from '../../server/stages/mt/create-router.ts';
 import type { EngineName, LanguagePair, MtEngine } from '../../server/stages/mt/engine.ts';
-import { loadMtEngine } from '../../server/stages/mt/registry.ts';
+import { type LoadMtEngineOptions, loadMtEngine } from '../../server/stages/mt/registry.ts';
 import { corpusBleu } from './metrics/bleu.ts';
 import { corpusChrf } from './metrics/chrf.ts';
 
@@ -35,8 +37,11 @@ export interface EvalPair {
   reference: string;
 }
 
+/** The engines, plus `served`: what the server answers with (router over both). */
+export type EvalEngineName = EngineName | 'served';
+
 export interface MtEvalReport {
-  engine: EngineName;
+  engine: EvalEngineName;
   source: string;
   target: string;
   sentences: number;
@@ -45,7 +50,16 @@ export interface MtEvalReport {
   ms_per_sentence: number;
   p95_ms: number;
   errors: number;
+  /** Sentences the served router answered with its fallback engine (0 for a single engine). */
+  fallbacks: number;
   spoken_source: boolean;
+}
+
+/** Something that translates like an engine: one engine, or the served router under a name. */
+export interface EvalTranslator {
+  readonly name: EvalEngineName;
+  translate: MtEngine['translate'];
+  close(): Promise<void>;
 }
 
 export async function readPairs(
@@ -72,7 +86,7 @@ export async function readPairs(
 
 /** Translates every pair one at a time (so latency is per sentence) and scores the corpus. */
 export async function evaluateMt(
-  engine: MtEngine,
+  engine: EvalTranslator,
   pairs: EvalPair[],
   pair: LanguagePair,
   onSentence?: (p: EvalPair, hypothesis: string, ms: number) => void,
@@ -82,11 +96,14 @@ export async function evaluateMt(
   const hypotheses: string[] = [];
   const times: number[] = [];
   let errors = 0;
+  let fallbacks = 0;
   for (const p of pairs) {
     const started = performance.now();
     let hypothesis = '';
     try {
-      hypothesis = (await engine.translate(p.source, pair)).text;
+      const result = await engine.translate(p.source, pair);
+      hypothesis = result.text;
+      if (result.fallback) fallbacks++;
     } catch (err) {
       // A failed sentence scores as an empty hypothesis, and is counted.
       errors++;
@@ -109,6 +126,35 @@ export async function evaluateMt(
     ms_per_sentence: round(times.reduce((a, b) => a + b, 0) / Math.max(1, times.length), 2),
     p95_ms: round(percentile(sorted, 0.95), 2),
     errors,
+    fallbacks,
+  };
+}
+
+/** Loads one engine, or for `served` the router exactly as the server builds it. */
+async function loadTranslator(
+  name: EvalEngineName,
+  pair: LanguagePair,
+  neural: LoadMtEngineOptions['neural'],
+): Promise<EvalTranslator> {
+  const config = loadConfig();
+  if (name !== 'served') return loadMtEngine(name, { modelsDir: config.models.dir, pairs: [pair], neural });
+  const { router, notes } = await createMtRouter({
+    modelsDir: config.models.dir,
+    pairs: [pair],
+    minConfidence: config.mt.minConfidence,
+    maxOovRate: config.mt.maxOovRate,
+    dictionaryTerms: config.mt.dictionaryTerms,
+    maxChars: config.mt.maxChars,
+    primaryTimeoutMs: config.mt.primaryTimeoutMs,
+    fallbackTimeoutMs: config.mt.fallbackTimeoutMs,
+    onnx: neural,
+  });
+  for (const note of notes) console.error(`eval mt: served: ${note}`);
+  if (!router.languagePairs().length) throw new Error('no MT engine is installed');
+  return {
+    name: 'served',
+    translate: (text, options) => router.translate(text, options),
+    close: () => router.close(),
   };
 }
 
@@ -130,15 +176,15 @@ export async function main(args: string[]): Promise<void> {
   });
   if (!values.pairs || !values.source || !values.target) {
     console.error(
-      'usage: npm run eval -- mt --pairs <file.jsonl> --source en --target es [--engine neural,apertium] [--beam N] [--limit N] [--reverse] [--written] [--verbose] [--json]',
+      'usage: npm run eval -- mt --pairs <file.jsonl> --source en --target es [--engine neural,apertium,served] [--beam N] [--limit N] [--reverse] [--written] [--verbose] [--json]',
     );
     process.exitCode = 2;
     return;
   }
   const engineNames = values.engine.split(',').map((e) => e.trim());
-  const unknown = engineNames.filter((e) => e !== 'apertium' && e !== 'neural');
+  const unknown = engineNames.filter((e) => e !== 'apertium' && e !== 'neural' && e !== 'served');
   if (unknown.length || !engineNames.length) {
-    console.error(`unknown --engine ${unknown.join(',')}; use neural, apertium or neural,apertium`);
+    console.error(`unknown --engine ${unknown.join(',')}; use neural, apertium, served or a list of them`);
     process.exitCode = 2;
     return;
   }
@@ -151,14 +197,10 @@ export async function main(args: string[]): Promise<void> {
   });
   const neural = values.beam ? { decoding: { beamSize: Number.parseInt(values.beam, 10) } } : undefined;
 
-  for (const engineName of engineNames as EngineName[]) {
-    let engine: MtEngine;
+  for (const engineName of engineNames as EvalEngineName[]) {
+    let engine: EvalTranslator;
     try {
-      engine = await loadMtEngine(engineName, {
-        modelsDir: loadConfig().models.dir,
-        pairs: [pair],
-        neural,
-      });
+      engine = await loadTranslator(engineName, pair, neural);
     } catch (err) {
       const hint = engineName === 'apertium' ? `\ninstall it with: ${APERTIUM_INSTALL_HINT}` : '';
       console.error(`eval mt: cannot load ${engineName} engine: ${(err as Error).message}${hint}`);
@@ -176,6 +218,7 @@ export async function main(args: string[]): Promise<void> {
       console.log(
         `${full.engine} ${full.source}→${full.target}: chrF ${full.chrf}  BLEU ${full.bleu}  ` +
           `${full.ms_per_sentence} ms/sentence (p95 ${full.p95_ms})  ${full.sentences} sentences` +
+          `${full.fallbacks ? `, ${full.fallbacks} answered by the fallback` : ''}` +
           `${full.errors ? `, ${full.errors} failed` : ''}${spoken ? ' (spoken-style source)' : ''}`,
       );
       if (values.json) console.log(JSON.stringify(full));

@@ -107,6 +107,7 @@ export async function loadEngines(
         glossaryFile: config.mt.glossaryFile,
         minConfidence: config.mt.minConfidence,
         maxOovRate: config.mt.maxOovRate,
+        dictionaryTerms: config.mt.dictionaryTerms,
         maxChars: config.mt.maxChars,
         primaryTimeoutMs: config.mt.primaryTimeoutMs,
         fallbackTimeoutMs: config.mt.fallbackTimeoutMs,

@@ -87,4 +87,21 @@ describe('eval mt: scoring', () => {
     expect(report.chrf).toBeGreaterThan(10);
     expect(report.ms_per_sentence).toBeGreaterThan(0);
   });
+
+  it.skipIf(!hasApertium())(
+    'scores the served router: without a neural model every sentence is a fallback',
+    async () => {
+      vi.stubEnv('TOLK_MODELS_DIR', mkdtempSync(join(tmpdir(), 'tolk-no-models-')));
+      const lines: string[] = [];
+      vi.spyOn(console, 'log').mockImplementation((m: string) => void lines.push(m));
+      vi.spyOn(console, 'error').mockImplementation(() => {});
+      const args = ['--pairs', fixture, '--source', 'en', '--target', 'es', '--limit', '3', '--json'];
+      await main([...args, '--engine', 'served,apertium']);
+      const [served, apertium] = lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+      expect(served).toMatchObject({ engine: 'served', sentences: 3, fallbacks: 3, errors: 0 });
+      expect(apertium).toMatchObject({ engine: 'apertium', fallbacks: 0 });
+      expect(served.chrf).toBe(apertium.chrf);
+      expect(lines.find((l) => l.startsWith('served'))).toMatch(/3 answered by the fallback/);
+    },
+  );
 });

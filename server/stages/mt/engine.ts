@@ -67,6 +67,8 @@ export interface MtEngine {
    * vocabulary (the neural one) implement it so the router can fall back before translating.
    */
   outOfVocabularyRate?(text: string, source: LanguageCode): number;
+  /** The source words (ASR style, in order) the engine never saw in training. */
+  unknownWords?(text: string, source: LanguageCode): string[];
   /** Frees subprocesses / sessions. Safe to call twice. */
   close(): Promise<void>;
 }

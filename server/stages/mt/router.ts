@@ -3,9 +3,14 @@
  * model, once built) and falls back to the secondary (apertium) when the primary is absent,
  * fails, times out, is unsure, sees too many unknown words, or loses a glossary term, and says
  * so in `fallback.reason`. Every engine call has a deadline.
+ *
+ * A sentence with a few words the primary never saw is first tried with those words looked
+ * up in the fallback's dictionary and protected as terms (dictionary-terms.ts); if that answer
+ * is unsure, the plain primary answer is tried next, then the fallback.
  */
 import { PipelineError, toPipelineError } from '../../errors.ts';
 import { withDeadline } from './deadline.ts';
+import { dictionaryTerms, unknownPhrases, withDictionaryTerms } from './dictionary-terms.ts';
 import type {
   FallbackReason,
   LanguagePair,
@@ -14,8 +19,9 @@ import type {
   TranslationResult,
 } from './engine.ts';
 import { pairKey, supportsPair } from './engine.ts';
-import { type Glossary, mergeGlossaries } from './glossary.ts';
+import { type Glossary, type GlossaryTerm, mergeGlossaries } from './glossary.ts';
 import type { MtMetrics } from './metrics.ts';
+import { sourceWords } from './neural/source-text.ts';
 
 export interface MtRouterOptions {
   primary?: MtEngine | null;
@@ -24,6 +30,8 @@ export interface MtRouterOptions {
   minConfidence?: number;
   /** Fall back when more than this share of source words is out of the primary's vocabulary (default 0.3). */
   maxOovRate?: number;
+  /** Look up the primary's unknown words in the fallback's dictionary first (default true). */
+  dictionaryTerms?: boolean;
   /** Longer input is refused with text_too_long (default 2000 characters). */
   maxChars?: number;
   /** Deadline for the primary; on expiry the fallback answers (default 2000 ms). */
@@ -60,6 +68,7 @@ export class MtRouter {
     this.opts = {
       minConfidence: options.minConfidence ?? 0.5,
       maxOovRate: options.maxOovRate ?? 0.3,
+      dictionaryTerms: options.dictionaryTerms ?? true,
       maxChars: options.maxChars ?? 2000,
       primaryTimeoutMs: options.primaryTimeoutMs ?? 2000,
       fallbackTimeoutMs: options.fallbackTimeoutMs ?? 5000,
@@ -126,6 +135,38 @@ export class MtRouter {
     if (oov !== undefined && oov > this.opts.maxOovRate) {
       return { reason: 'out_of_vocabulary', detail: `${Math.round(oov * 100)}% of words unknown` };
     }
+    const terms = await this.unknownWordTerms(primary, text, call);
+    if (terms.length) {
+      const { glossary, added } = withDictionaryTerms(call.glossary, terms, call);
+      const outcome = await this.askPrimary(primary, text, { ...call, glossary });
+      if ('accepted' in outcome) return { accepted: withoutTermReport(outcome.accepted, added) };
+    }
+    return this.askPrimary(primary, text, call);
+  }
+
+  /** Dictionary translations of the primary's unknown words in `text`; none when not wanted or unavailable. */
+  private async unknownWordTerms(
+    primary: MtEngine,
+    text: string,
+    call: TranslateOptions,
+  ): Promise<GlossaryTerm[]> {
+    const fallback = this.fallback;
+    if (!this.opts.dictionaryTerms || !fallback || !supportsPair(fallback, call)) return [];
+    const unknown = primary.unknownWords?.(text, call.source) ?? [];
+    if (!unknown.length) return [];
+    const phrases = unknownPhrases(sourceWords(text), new Set(unknown));
+    try {
+      return await withDeadline(this.opts.fallbackTimeoutMs, `${fallback.name} dictionary`, (signal) =>
+        dictionaryTerms(phrases, fallback, { source: call.source, target: call.target, signal }),
+      );
+    } catch {
+      // The lookup only helps; without it the primary still answers on its own.
+      return [];
+    }
+  }
+
+  /** One primary call, judged: accepted, or why not (with what it produced). */
+  private async askPrimary(primary: MtEngine, text: string, call: TranslateOptions): Promise<PrimaryOutcome> {
     let result: TranslationResult;
     try {
       result = await this.run(primary, text, call, this.opts.primaryTimeoutMs);
@@ -180,4 +221,14 @@ export class MtRouter {
     if (!merged) this.merged.set(session, (merged = mergeGlossaries(this.glossary, session)));
     return merged;
   }
+}
+
+/** The glossary report as the caller knows it: dictionary terms are the router's own business. */
+function withoutTermReport(result: TranslationResult, terms: readonly GlossaryTerm[]): TranslationResult {
+  if (!result.glossary) return result;
+  const ours = new Set(terms.map((t) => t.source.toLocaleLowerCase()));
+  const keep = (list: string[]) => list.filter((s) => !ours.has(s.toLocaleLowerCase()));
+  const glossary = { applied: keep(result.glossary.applied), lost: keep(result.glossary.lost) };
+  const { glossary: _dropped, ...rest } = result;
+  return glossary.applied.length || glossary.lost.length ? { ...rest, glossary } : rest;
 }

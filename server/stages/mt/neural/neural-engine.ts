@@ -59,15 +59,16 @@ export class NeuralMtEngine implements MtEngine {
 
   outOfVocabularyRate(text: string, source: LanguageCode): number {
     const words = sourceWords(text);
-    if (!words.length) return 0;
+    return words.length ? this.unknownWords(text, source).length / words.length : 0;
+  }
+
+  /** The source words (ASR style, in order, repeats kept) the model never saw in training. */
+  unknownWords(text: string, source: LanguageCode): string[] {
     const known = this.knownWords.get(source);
-    let unknown = 0;
-    for (const w of words) {
-      // Without a word list, a word is unknown when a piece of it is outside the vocabulary.
-      const isKnown = known ? known.has(w) : !this.tokenizer.encode(w).includes(this.tokenizer.unkId);
-      if (!isKnown) unknown++;
-    }
-    return unknown / words.length;
+    // Without a word list, a word is unknown when a piece of it is outside the vocabulary.
+    return sourceWords(text).filter((w) =>
+      known ? !known.has(w) : this.tokenizer.encode(w).includes(this.tokenizer.unkId),
+    );
   }
 
   async translate(text: string, options: TranslateOptions): Promise<TranslationResult> {
