@@ -53,6 +53,46 @@ async function afterCarrier(
 }
 
 /**
+ * Lookups already made, by pair and phrase (null: the dictionary could not place it). Names and
+ * drugs repeat within a deployment, so most lookups after the first are free. Oldest out first.
+ */
+export class DictionaryCache {
+  private readonly entries = new Map<string, string | null>();
+
+  constructor(private readonly maxEntries = 10_000) {}
+
+  get(key: string): string | null | undefined {
+    return this.entries.get(key);
+  }
+
+  set(key: string, target: string | null): void {
+    this.entries.delete(key);
+    this.entries.set(key, target);
+    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+/** What the dictionary makes of one phrase on its own; null when it cannot place it. */
+async function lookUp(
+  phrase: string,
+  dictionary: MtEngine,
+  call: TranslateOptions,
+  carrier: { source: string; target: string },
+): Promise<string | null> {
+  let target = await afterCarrier(dictionary, phrase, call, carrier);
+  if (target !== null && target.toLocaleLowerCase() === phrase.toLocaleLowerCase()) {
+    // Unchanged: not a common word. A name is known capitalised; else the word stays as is.
+    const named = await afterCarrier(dictionary, capitalise(phrase), call, carrier);
+    if (named !== null && named.toLocaleLowerCase() !== phrase.toLocaleLowerCase()) target = named;
+  }
+  return target || null;
+}
+
+/**
  * Glossary terms for the unknown phrases of one sentence (`phrase` → dictionary translation);
  * phrases the dictionary cannot place are left out.
  */
@@ -60,16 +100,18 @@ export async function dictionaryTerms(
   phrases: readonly string[],
   dictionary: MtEngine,
   call: TranslateOptions,
+  cache?: DictionaryCache,
 ): Promise<GlossaryTerm[]> {
-  const carrier = CARRIERS[pairKey(call)];
+  const pair = pairKey(call);
+  const carrier = CARRIERS[pair];
   if (!carrier) return [];
   const terms: GlossaryTerm[] = [];
   for (const phrase of phrases) {
-    let target = await afterCarrier(dictionary, phrase, call, carrier);
-    if (target !== null && target.toLocaleLowerCase() === phrase.toLocaleLowerCase()) {
-      // Unchanged: not a common word. A name is known capitalised; else the word stays as is.
-      const named = await afterCarrier(dictionary, capitalise(phrase), call, carrier);
-      if (named !== null && named.toLocaleLowerCase() !== phrase.toLocaleLowerCase()) target = named;
+    const key = `${pair} ${phrase}`;
+    let target = cache?.get(key);
+    if (target === undefined) {
+      target = await lookUp(phrase, dictionary, call, carrier);
+      cache?.set(key, target);
     }
     if (target) terms.push({ source: phrase, target });
   }

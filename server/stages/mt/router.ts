@@ -10,7 +10,7 @@
  */
 import { PipelineError, toPipelineError } from '../../errors.ts';
 import { withDeadline } from './deadline.ts';
-import { dictionaryTerms, unknownPhrases, withDictionaryTerms } from './dictionary-terms.ts';
+import { DictionaryCache, dictionaryTerms, unknownPhrases, withDictionaryTerms } from './dictionary-terms.ts';
 import type {
   FallbackReason,
   LanguagePair,
@@ -59,6 +59,7 @@ export class MtRouter {
   private readonly glossary?: Glossary;
   private readonly metrics?: MtMetrics;
   private readonly merged = new WeakMap<Glossary, Glossary>();
+  private readonly dictionaryCache = new DictionaryCache();
 
   constructor(options: MtRouterOptions) {
     this.primary = options.primary ?? null;
@@ -157,7 +158,12 @@ export class MtRouter {
     const phrases = unknownPhrases(sourceWords(text), new Set(unknown));
     try {
       return await withDeadline(this.opts.fallbackTimeoutMs, `${fallback.name} dictionary`, (signal) =>
-        dictionaryTerms(phrases, fallback, { source: call.source, target: call.target, signal }),
+        dictionaryTerms(
+          phrases,
+          fallback,
+          { source: call.source, target: call.target, signal },
+          this.dictionaryCache,
+        ),
       );
     } catch {
       // The lookup only helps; without it the primary still answers on its own.

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { createApertiumEngine, hasApertium } from '../../../server/stages/mt/apertium-engine.ts';
 import {
+  DictionaryCache,
   dictionaryTerms,
   unknownPhrases,
   withDictionaryTerms,
@@ -63,6 +64,17 @@ describe('dictionaryTerms', () => {
       { source: 'zorblax', target: 'zorblax' },
     ]);
     expect(dictionary.calls).toContain('and London');
+  });
+
+  it('asks the dictionary once per phrase with a cache, which drops its oldest entries past its size', async () => {
+    const dict = fakeDictionary({ 'and ice cream': 'y helado' });
+    const cache = new DictionaryCache(2);
+    for (let i = 0; i < 3; i++) await dictionaryTerms(['ice cream', 'lost'], dict, enEs, cache);
+    expect(dict.calls).toEqual(['and ice cream', 'and lost', 'and Lost']);
+    await dictionaryTerms(['zorblax'], dict, enEs, cache);
+    expect(cache.size).toBe(2);
+    await dictionaryTerms(['ice cream'], dict, enEs, cache);
+    expect(dict.calls.at(-1)).toBe('and ice cream');
   });
 
   it('lets the caller’s own terms win on the same words', () => {
