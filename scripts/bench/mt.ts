@@ -4,16 +4,18 @@
  * request at a time (the way a session calls it); the neural engine runs ONNX Runtime with one
  * intra-op thread (target: p95 ≤ 25 ms per 15-word sentence). Writes p50/p95 ms to reports/bench-mt.json;
  * engines that cannot load (the neural model before it is trained, apertium when not installed)
- * are listed with the reason instead of a number.
+ * are listed with the reason instead of a number. `served` is the server's router (neural,
+ * dictionary terms, apertium fallback) with its lookup cache warm after the warm-up round, as
+ * in a session that keeps meeting the same names; `npm run eval -- mt --engine served` gives
+ * the cold figure on held-out pairs.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../../server/config.ts';
 import { APERTIUM_INSTALL_HINT } from '../../server/stages/mt/apertium-engine.ts';
-import type { EngineName, LanguagePair, MtEngine } from '../../server/stages/mt/engine.ts';
-import { loadMtEngine } from '../../server/stages/mt/registry.ts';
+import type { LanguagePair } from '../../server/stages/mt/engine.ts';
+import { type EvalEngineName, type EvalTranslator, loadTranslator } from '../eval/mt.ts';
 
 /** Spoken-style (what ASR hands over), 15 words each. */
 const SENTENCES: Record<string, string[]> = {
@@ -38,10 +40,10 @@ const PAIRS: LanguagePair[] = [
   { source: 'en', target: 'es' },
   { source: 'es', target: 'en' },
 ];
-const ENGINES: EngineName[] = ['neural', 'apertium'];
+const ENGINES: EvalEngineName[] = ['neural', 'apertium', 'served'];
 
 interface Row {
-  engine: EngineName;
+  engine: EvalEngineName;
   pair: string;
   words_per_sentence: number;
   iterations: number;
@@ -65,15 +67,13 @@ export async function main(args: string[]): Promise<void> {
     }
   }
   const rows: Row[] = [];
-  const unavailable: { engine: EngineName; reason: string }[] = [];
+  const unavailable: { engine: EvalEngineName; reason: string }[] = [];
   for (const name of ENGINES) {
-    let engine: MtEngine;
+    let engine: EvalTranslator;
     try {
       // One intra-op thread: the neural figure is per sentence on one core.
-      engine = await loadMtEngine(name, {
-        modelsDir: loadConfig().models.dir,
-        pairs: PAIRS,
-        neural: { runtime: { executionProviders: ['cpu'], intraOpThreads: 1, interOpThreads: 1 } },
+      engine = await loadTranslator(name, PAIRS, {
+        runtime: { executionProviders: ['cpu'], intraOpThreads: 1, interOpThreads: 1 },
       });
     } catch (err) {
       const reason =
@@ -106,7 +106,7 @@ export async function main(args: string[]): Promise<void> {
   console.log(`wrote ${values.out}`);
 }
 
-async function benchPair(engine: MtEngine, pair: LanguagePair, iterations: number): Promise<Row> {
+async function benchPair(engine: EvalTranslator, pair: LanguagePair, iterations: number): Promise<Row> {
   const sentences = SENTENCES[pair.source];
   // Warm-up: process start, page cache, JIT.
   for (const s of sentences) await engine.translate(s, pair);

@@ -131,16 +131,16 @@ export async function evaluateMt(
 }
 
 /** Loads one engine, or for `served` the router exactly as the server builds it. */
-async function loadTranslator(
+export async function loadTranslator(
   name: EvalEngineName,
-  pair: LanguagePair,
+  pairs: LanguagePair[],
   neural: LoadMtEngineOptions['neural'],
 ): Promise<EvalTranslator> {
   const config = loadConfig();
-  if (name !== 'served') return loadMtEngine(name, { modelsDir: config.models.dir, pairs: [pair], neural });
+  if (name !== 'served') return loadMtEngine(name, { modelsDir: config.models.dir, pairs, neural });
   const { router, notes } = await createMtRouter({
     modelsDir: config.models.dir,
-    pairs: [pair],
+    pairs,
     minConfidence: config.mt.minConfidence,
     maxOovRate: config.mt.maxOovRate,
     dictionaryTerms: config.mt.dictionaryTerms,
@@ -200,7 +200,7 @@ export async function main(args: string[]): Promise<void> {
   for (const engineName of engineNames as EvalEngineName[]) {
     let engine: EvalTranslator;
     try {
-      engine = await loadTranslator(engineName, pair, neural);
+      engine = await loadTranslator(engineName, [pair], neural);
     } catch (err) {
       const hint = engineName === 'apertium' ? `\ninstall it with: ${APERTIUM_INSTALL_HINT}` : '';
       console.error(`eval mt: cannot load ${engineName} engine: ${(err as Error).message}${hint}`);
