@@ -81,7 +81,7 @@ export async function main(args: string[]): Promise<void> {
   console.log(
     `data: ${trainPairs.length} train, ${devPairs.length} dev, ${testPairs.length} test pairs from ${dataDir}`,
   );
-  const placeholderRate = num('placeholder-rate', 0.1);
+  const placeholderRate = num('placeholder-rate', 0.25);
   const trainExamples = examplesOf(withPlaceholders(trainPairs, placeholderRate, a.seed));
 
   // The vocabulary is part of the checkpoint: a resumed run must tokenise exactly as before.

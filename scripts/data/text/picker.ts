@@ -17,16 +17,25 @@ export function valueSplit(poolName: string, id: string): Split {
   return h < 2 ? 'test' : h === 2 ? 'dev' : 'train';
 }
 
+/** Every pool built so far, by name (the domain modules build theirs when imported). */
+const POOLS = new Map<string, Pool<unknown>>();
+
+export function registeredPools(): Pool<unknown>[] {
+  return [...POOLS.values()];
+}
+
 export function pool<T extends { id: string }>(name: string, values: T[], holdOut = true): Pool<T> {
   const ids = new Set<string>();
   for (const v of values) {
     if (ids.has(v.id)) throw new Error(`pool ${name}: duplicate value ${v.id}`);
     ids.add(v.id);
   }
-  return {
+  const built: Pool<T> = {
     name,
     items: values.map((value) => ({ value, split: holdOut ? valueSplit(name, value.id) : 'train' })),
   };
+  POOLS.set(name, built);
+  return built;
 }
 
 export class Picker {

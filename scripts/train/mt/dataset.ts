@@ -1,8 +1,10 @@
 /**
  * Parallel corpus → training samples for the shared en⇄es model. en→es reads `src_spoken` and
  * writes `tgt`; es→en reads `tgt_spoken` and writes `src` (ASR-style in, written text out). A
- * share of the pairs has one name/city slot swapped for a glossary placeholder on both sides,
- * so the model learns to copy ZXQ.. tokens through (server/stages/mt/glossary.ts).
+ * share of the pairs has one slot value (a name, a city, a thing: any pool value written the
+ * same way in the sentence as in its pool) swapped for a glossary placeholder on both sides,
+ * so the model learns to copy ZXQ.. tokens through wherever a term can stand
+ * (server/stages/mt/glossary.ts, dictionary-terms.ts).
  */
 
 import {
@@ -11,7 +13,8 @@ import {
   type SubwordTokenizer,
 } from '../../../server/stages/mt/neural/subword.ts';
 import { readJsonl } from '../../data/lib/manifest.ts';
-import { CITIES, FIRST_NAMES, SURNAMES } from '../../data/text/lexicon-shared.ts';
+import { registeredPools } from '../../data/text/picker.ts';
+import { ALL_TEMPLATES } from '../../data/text/templates.ts';
 import type { Seq2SeqSample } from '../lib/models/transformer-seq2seq.ts';
 import { Rng } from '../lib/rng.ts';
 
@@ -67,11 +70,27 @@ export function examplesOf(pairs: CorpusPair[], dirs: Direction[] = DIRECTIONS):
   return out;
 }
 
-/** `pool:id` → English and Spanish forms, for the pools whose values are plain names. */
-function nameForms(): Map<string, { en: string; es: string }> {
-  const m = new Map<string, { en: string; es: string }>();
-  for (const pool of [CITIES, FIRST_NAMES, SURNAMES])
-    for (const { value } of pool.items) m.set(`${pool.name}:${value.id}`, { en: value.en, es: value.es });
+interface SlotForms {
+  en: string;
+  es: string;
+}
+
+/**
+ * `pool:id` → the English/Spanish forms a slot value can take (singular, and plural for nouns),
+ * for every pool value that has both. The templates are named so that their domain modules,
+ * which build the pools, are loaded.
+ */
+function slotForms(): Map<string, SlotForms[]> {
+  if (!ALL_TEMPLATES.length) throw new Error('no templates loaded');
+  const m = new Map<string, SlotForms[]>();
+  for (const pool of registeredPools())
+    for (const { value } of pool.items) {
+      const v = value as { id?: string; en?: unknown; es?: unknown; enPl?: unknown; esPl?: unknown };
+      if (typeof v.id !== 'string' || typeof v.en !== 'string' || typeof v.es !== 'string') continue;
+      const forms = [{ en: v.en, es: v.es }];
+      if (typeof v.enPl === 'string' && typeof v.esPl === 'string') forms.push({ en: v.enPl, es: v.esPl });
+      m.set(`${pool.name}:${v.id}`, forms);
+    }
   return m;
 }
 
@@ -82,24 +101,24 @@ function replaceWhole(text: string, term: string, by: string, flags: string): st
 }
 
 /**
- * With probability `rate`, a pair with a name slot found on both sides gets it replaced by a
- * random trained placeholder (source: its ASR form, lower case; target: its written form).
+ * With probability `rate`, a pair with a slot value found on all four sides (spoken forms lower
+ * case) gets it replaced by a random trained placeholder; slots are tried in a random order.
  */
 export function withPlaceholders(pairs: CorpusPair[], rate: number, seed: number): CorpusPair[] {
-  const forms = nameForms();
+  const forms = slotForms();
   const rng = new Rng(seed * 31 + 5);
   return pairs.map((p) => {
     if (rng.next() >= rate) return p;
-    for (const slot of p.slots ?? []) {
-      const f = forms.get(slot);
-      if (!f) continue;
-      const ph = placeholderToken(rng.int(PLACEHOLDER_COUNT));
-      const srcSpoken = replaceWhole(p.src_spoken, f.en.toLowerCase(), ph, '');
-      const tgtSpoken = replaceWhole(p.tgt_spoken, f.es.toLowerCase(), ph, '');
-      const src = replaceWhole(p.src, f.en, ph, '');
-      const tgt = replaceWhole(p.tgt, f.es, ph, '');
-      if (srcSpoken && tgtSpoken && src && tgt)
-        return { ...p, src_spoken: srcSpoken, tgt_spoken: tgtSpoken, src, tgt };
+    const ph = placeholderToken(rng.int(PLACEHOLDER_COUNT));
+    for (const slot of rng.shuffle([...(p.slots ?? [])])) {
+      for (const f of forms.get(slot) ?? []) {
+        const srcSpoken = replaceWhole(p.src_spoken, f.en.toLowerCase(), ph, '');
+        const tgtSpoken = replaceWhole(p.tgt_spoken, f.es.toLowerCase(), ph, '');
+        const src = replaceWhole(p.src, f.en, ph, '');
+        const tgt = replaceWhole(p.tgt, f.es, ph, '');
+        if (srcSpoken && tgtSpoken && src && tgt)
+          return { ...p, src_spoken: srcSpoken, tgt_spoken: tgtSpoken, src, tgt };
+      }
     }
     return p;
   });
