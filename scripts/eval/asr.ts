@@ -12,7 +12,6 @@
  * as the last line; `--record` stores the figures in the model's model.json under
  * `evaluation.<manifest name>` with the date and command.
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
@@ -35,6 +34,7 @@ import {
   POCKETSPHINX_INSTALL,
   recognizeManyWithPocketsphinx,
 } from './peers/pocketsphinx.ts';
+import { recordFigures } from './record-card.ts';
 
 const USAGE = `usage: npm run eval -- asr --manifest <file.jsonl> [--model <id> | --model-dir DIR]
   [--peer pocketsphinx] [--limit N] [--greedy] [--streaming] [--no-lm] [--beam N]
@@ -192,16 +192,6 @@ function printTable(report: AsrEvalReport): void {
       console.log(`  ${v.padEnd(22)} ${String(report[key][v].utterances).padStart(4)}${cells}`);
     }
   }
-}
-
-/** Writes the figures into model.json (atomically) under evaluation.<key>. */
-function recordFigures(modelDir: string, key: string, entry: Record<string, unknown>): void {
-  const path = join(modelDir, 'model.json');
-  const card = JSON.parse(readFileSync(path, 'utf8')) as { evaluation?: Record<string, unknown> };
-  card.evaluation = { ...(card.evaluation ?? {}), [key]: entry };
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, `${JSON.stringify(card, null, 2)}\n`);
-  renameSync(tmp, path);
 }
 
 async function tuneAndRecord(

@@ -1,6 +1,6 @@
 /**
  * `npm run eval -- mt --pairs <file.jsonl> --source en --target es [--engine neural,apertium]
- *   [--beam N] [--limit N] [--reverse] [--written] [--verbose] [--json]`
+ *   [--beam N] [--limit N] [--reverse] [--written] [--verbose] [--json] [--record]`
  *
  * Translates each pair's source with each named engine (comma-separated, measured one after
  * the other on the same pairs; `served` is the server's router — neural, handing sentences it
@@ -10,8 +10,12 @@
  * numbers as words) it is the source, because that is what the server translates. `--reverse`
  * evaluates the opposite direction from the same file (source `tgt_spoken` or `tgt`,
  * reference `src`); `--written` uses the written source instead of the spoken one.
+ * `--record` stores every engine's figures of this run in the neural model's model.json under
+ * evaluation["<file> <src>-<tgt>"], with the command and date.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { loadConfig } from '../../server/config.ts';
@@ -19,9 +23,11 @@ import { PipelineError } from '../../server/errors.ts';
 import { APERTIUM_INSTALL_HINT } from '../../server/stages/mt/apertium-engine.ts';
 import { createMtRouter } from '../../server/stages/mt/create-router.ts';
 import type { EngineName, LanguagePair, MtEngine } from '../../server/stages/mt/engine.ts';
-import { type LoadMtEngineOptions, loadMtEngine } from '../../server/stages/mt/registry.ts';
+import { SHARED_MT_FOLDER } from '../../server/stages/mt/neural/load.ts';
+import { type LoadMtEngineOptions, loadMtEngine, neuralModelId } from '../../server/stages/mt/registry.ts';
 import { corpusBleu } from './metrics/bleu.ts';
 import { corpusChrf } from './metrics/chrf.ts';
+import { recordFigures } from './record-card.ts';
 
 const pairSchema = z
   .object({
@@ -172,6 +178,7 @@ export async function main(args: string[]): Promise<void> {
       written: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
+      record: { type: 'boolean', default: false },
     },
   });
   if (!values.pairs || !values.source || !values.target) {
@@ -197,6 +204,7 @@ export async function main(args: string[]): Promise<void> {
   });
   const neural = values.beam ? { decoding: { beamSize: Number.parseInt(values.beam, 10) } } : undefined;
 
+  const reports: MtEvalReport[] = [];
   for (const engineName of engineNames as EvalEngineName[]) {
     let engine: EvalTranslator;
     try {
@@ -222,10 +230,29 @@ export async function main(args: string[]): Promise<void> {
           `${full.errors ? `, ${full.errors} failed` : ''}${spoken ? ' (spoken-style source)' : ''}`,
       );
       if (values.json) console.log(JSON.stringify(full));
+      reports.push(full);
     } finally {
       await engine.close();
     }
   }
+  if (values.record && reports.length) {
+    const modelDir = neuralModelDir(loadConfig().models.dir, pair);
+    if (!modelDir) throw new Error('--record: no neural model folder to record into');
+    const key = `${basename(values.pairs).replace(/\.jsonl?$/i, '')} ${pair.source}-${pair.target}`;
+    recordFigures(modelDir, key, {
+      pairs: values.pairs,
+      date: new Date().toISOString(),
+      command: `npm run eval -- mt ${args.join(' ')}`,
+      engines: reports,
+    });
+    console.log(`recorded as evaluation["${key}"] in ${join(modelDir, 'model.json')}`);
+  }
+}
+
+/** The folder serving `pair`: the shared `mt/` model, else `mt-<src>-<tgt>/`; null when neither exists. */
+function neuralModelDir(modelsDir: string, pair: LanguagePair): string | null {
+  const dirs = [SHARED_MT_FOLDER, neuralModelId(pair)].map((id) => join(modelsDir, id));
+  return dirs.find((d) => existsSync(join(d, 'model.json'))) ?? null;
 }
 
 function percentile(sorted: number[], q: number): number {

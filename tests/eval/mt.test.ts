@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -102,6 +102,27 @@ describe('eval mt: scoring', () => {
       expect(apertium).toMatchObject({ engine: 'apertium', fallbacks: 0 });
       expect(served.chrf).toBe(apertium.chrf);
       expect(lines.find((l) => l.startsWith('served'))).toMatch(/3 answered by the fallback/);
+    },
+  );
+
+  it.skipIf(!hasApertium())(
+    'records every engine of the run into the neural model card with --record',
+    async () => {
+      const models = mkdtempSync(join(tmpdir(), 'tolk-mt-record-'));
+      mkdirSync(join(models, 'mt'));
+      writeFileSync(
+        join(models, 'mt', 'model.json'),
+        JSON.stringify({ id: 'mt', evaluation: { dev: { kept: true } } }),
+      );
+      vi.stubEnv('TOLK_MODELS_DIR', models);
+      vi.spyOn(console, 'log').mockImplementation(() => {});
+      await main(['--pairs', fixture, '--source', 'en', '--target', 'es', '--limit', '2', '--record']);
+      const card = JSON.parse(readFileSync(join(models, 'mt', 'model.json'), 'utf8'));
+      expect(card.evaluation.dev).toEqual({ kept: true });
+      const entry = card.evaluation['sample-pairs en-es'];
+      expect(entry.command).toMatch(/^npm run eval -- mt --pairs .* --record$/);
+      expect(entry.engines).toHaveLength(1);
+      expect(entry.engines[0]).toMatchObject({ engine: 'apertium', sentences: 2 });
     },
   );
 });

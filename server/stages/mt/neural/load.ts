@@ -40,6 +40,11 @@ class PerPairEngine implements MtEngine {
     return e ? e.outOfVocabularyRate(text, source) : 1;
   }
 
+  unknownWords(text: string, source: string): string[] {
+    const e = this.engines.find((x) => x.languagePairs().some((p) => p.source === source));
+    return e ? e.unknownWords(text, source) : [];
+  }
+
   translate(text: string, options: TranslateOptions): Promise<TranslationResult> {
     return this.pick(options).translate(text, options);
   }
