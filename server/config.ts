@@ -55,7 +55,7 @@ const envSchema = z.object({
   TOLK_ASR_THREAD: z.enum(['worker', 'main']).default('worker'),
   TOLK_ASR_MODELS: list,
   TOLK_MT_MIN_CONFIDENCE: numFrom(0.5, 0, 1),
-  TOLK_MT_MAX_OOV_RATE: numFrom(0.3, 0, 1),
+  TOLK_MT_MAX_OOV_RATE: numFrom(0.4, 0, 1),
   TOLK_MT_DICTIONARY_TERMS: bool(true),
   TOLK_MT_MAX_CHARS: intFrom(2000, 1, 100_000),
   TOLK_MT_PRIMARY_TIMEOUT_MS: intFrom(2000, 10, 120_000),

@@ -9,7 +9,9 @@
  * capitalised, so each phrase is looked up after a carrier word ("and london" → "y london":
  * not a common word) and, if it came back unchanged, again capitalised ("and London" → "y
  * Londres": a name, kept capitalised). A lookup that does not come back behind the carrier's
- * translation is dropped: the model then sees the word as it is.
+ * translation is dropped: the model then sees the word as it is. All phrases of a sentence go
+ * in one request ("and london. and ice cream.", one sentence each), the capitalised retries in
+ * a second, so a sentence costs the dictionary at most two requests whatever it holds.
  */
 import type { LanguageCode, MtEngine, TranslateOptions } from './engine.ts';
 import { pairKey } from './engine.ts';
@@ -39,17 +41,55 @@ export function unknownPhrases(words: readonly string[], unknown: ReadonlySet<st
 
 const capitalise = (s: string) => s.charAt(0).toLocaleUpperCase() + s.slice(1);
 
-/** What `dictionary` writes for `phrase` behind the carrier, or null when the carrier is lost. */
-async function afterCarrier(
-  dictionary: MtEngine,
-  phrase: string,
-  call: TranslateOptions,
-  carrier: { source: string; target: string },
-): Promise<string | null> {
-  const out = (await dictionary.translate(`${carrier.source} ${phrase}`, call)).text.trim();
-  const words = out.replace(/[.!?¿¡]+$/u, '').split(/\s+/);
+/** What follows the carrier in one translated sentence, or null when the carrier is lost. */
+function afterCarrier(sentence: string, carrier: { target: string }): string | null {
+  const words = sentence
+    .trim()
+    .replace(/[.!?¿¡]+$/u, '')
+    .split(/\s+/);
   if (words.length < 2 || words[0].toLocaleLowerCase() !== carrier.target) return null;
   return words.slice(1).join(' ');
+}
+
+/** One dictionary request for several phrases, one sentence each; null where one is lost. */
+async function translateBehindCarrier(
+  phrases: readonly string[],
+  dictionary: MtEngine,
+  call: TranslateOptions,
+  carrier: { source: string; target: string },
+): Promise<(string | null)[]> {
+  const text = phrases.map((p) => `${carrier.source} ${p}.`).join(' ');
+  const sentences = (await dictionary.translate(text, call)).text.trim().split(/(?<=[.!?])\s+/u);
+  // Sentences merged or split on the way: no phrase can be told apart safely.
+  if (sentences.length !== phrases.length) return phrases.map(() => null);
+  return sentences.map((s) => afterCarrier(s, carrier));
+}
+
+const same = (a: string, b: string) => a.toLocaleLowerCase() === b.toLocaleLowerCase();
+
+/** What the dictionary makes of each phrase on its own; null where it cannot place it. */
+async function lookUp(
+  phrases: readonly string[],
+  dictionary: MtEngine,
+  call: TranslateOptions,
+  carrier: { source: string; target: string },
+): Promise<(string | null)[]> {
+  const targets = await translateBehindCarrier(phrases, dictionary, call, carrier);
+  // Unchanged: not a common word. A name is known capitalised; else the word stays as is.
+  const unchanged = phrases.flatMap((p, i) => (targets[i] !== null && same(targets[i], p) ? [i] : []));
+  if (unchanged.length) {
+    const named = await translateBehindCarrier(
+      unchanged.map((i) => capitalise(phrases[i])),
+      dictionary,
+      call,
+      carrier,
+    );
+    unchanged.forEach((i, k) => {
+      const n = named[k];
+      if (n !== null && !same(n, phrases[i])) targets[i] = n;
+    });
+  }
+  return targets.map((t) => t || null);
 }
 
 /**
@@ -76,22 +116,6 @@ export class DictionaryCache {
   }
 }
 
-/** What the dictionary makes of one phrase on its own; null when it cannot place it. */
-async function lookUp(
-  phrase: string,
-  dictionary: MtEngine,
-  call: TranslateOptions,
-  carrier: { source: string; target: string },
-): Promise<string | null> {
-  let target = await afterCarrier(dictionary, phrase, call, carrier);
-  if (target !== null && target.toLocaleLowerCase() === phrase.toLocaleLowerCase()) {
-    // Unchanged: not a common word. A name is known capitalised; else the word stays as is.
-    const named = await afterCarrier(dictionary, capitalise(phrase), call, carrier);
-    if (named !== null && named.toLocaleLowerCase() !== phrase.toLocaleLowerCase()) target = named;
-  }
-  return target || null;
-}
-
 /**
  * Glossary terms for the unknown phrases of one sentence (`phrase` → dictionary translation);
  * phrases the dictionary cannot place are left out.
@@ -105,14 +129,19 @@ export async function dictionaryTerms(
   const pair = pairKey(call);
   const carrier = CARRIERS[pair];
   if (!carrier) return [];
+  const keyOf = (phrase: string) => `${pair} ${phrase}`;
+  const missing = phrases.filter((p) => cache?.get(keyOf(p)) === undefined);
+  const found = new Map<string, string | null>();
+  if (missing.length) {
+    const targets = await lookUp(missing, dictionary, call, carrier);
+    missing.forEach((p, i) => {
+      found.set(p, targets[i]);
+      cache?.set(keyOf(p), targets[i]);
+    });
+  }
   const terms: GlossaryTerm[] = [];
   for (const phrase of phrases) {
-    const key = `${pair} ${phrase}`;
-    let target = cache?.get(key);
-    if (target === undefined) {
-      target = await lookUp(phrase, dictionary, call, carrier);
-      cache?.set(key, target);
-    }
+    const target = found.has(phrase) ? found.get(phrase) : cache?.get(keyOf(phrase));
     if (target) terms.push({ source: phrase, target });
   }
   return terms;

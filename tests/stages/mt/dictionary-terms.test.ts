@@ -28,8 +28,12 @@ function fakeDictionary(entries: Record<string, string>): MtEngine & { calls: st
     languagePairs: () => [enEs],
     async translate(text: string): Promise<TranslationResult> {
       this.calls.push(text);
-      const out = entries[text] ?? text.replace(/^and /, 'y ');
-      return { text: out.charAt(0).toUpperCase() + out.slice(1), engine: 'apertium' };
+      const sentences = text.split(/(?<=\.) /).map((s) => {
+        const plain = s.replace(/\.$/, '');
+        const out = entries[plain] ?? plain.replace(/^and /, 'y ');
+        return `${out.charAt(0).toUpperCase()}${out.slice(1)}.`;
+      });
+      return { text: sentences.join(' '), engine: 'apertium' };
     },
     async close() {},
   };
@@ -63,18 +67,22 @@ describe('dictionaryTerms', () => {
       { source: 'london', target: 'Londres' },
       { source: 'zorblax', target: 'zorblax' },
     ]);
-    expect(dictionary.calls).toContain('and London');
+    // Two requests: every phrase, then the ones that came back unchanged, capitalised.
+    expect(dictionary.calls).toEqual([
+      'and hospital. and ice cream. and london. and zorblax. and lost.',
+      'and Hospital. and London. and Zorblax.',
+    ]);
   });
 
   it('asks the dictionary once per phrase with a cache, which drops its oldest entries past its size', async () => {
     const dict = fakeDictionary({ 'and ice cream': 'y helado' });
     const cache = new DictionaryCache(2);
     for (let i = 0; i < 3; i++) await dictionaryTerms(['ice cream', 'lost'], dict, enEs, cache);
-    expect(dict.calls).toEqual(['and ice cream', 'and lost', 'and Lost']);
+    expect(dict.calls).toEqual(['and ice cream. and lost.', 'and Lost.']);
     await dictionaryTerms(['zorblax'], dict, enEs, cache);
     expect(cache.size).toBe(2);
     await dictionaryTerms(['ice cream'], dict, enEs, cache);
-    expect(dict.calls.at(-1)).toBe('and ice cream');
+    expect(dict.calls.at(-1)).toBe('and ice cream.');
   });
 
   it('lets the caller’s own terms win on the same words', () => {
@@ -160,6 +168,17 @@ describe('MtRouter with dictionary terms', () => {
     expect((await off.translate('the train to vienna', enEs)).text).toBe('el tren a vienna');
     const on = new MtRouter({ primary: primary({ withTerm: 0.9, plain: 0.9 }), fallback: dict });
     expect((await on.translate('the train to madrid', enEs)).text).toBe('el tren a madrid');
+    expect(dict.calls).toEqual([]);
+  });
+
+  it('leaves a sentence with more than four unknown phrases to the plain primary', async () => {
+    const dict = dictionary();
+    const garbled = {
+      ...primary({ withTerm: 0.9, plain: 0.9 }),
+      unknownWords: () => ['qa', 'qb', 'qc', 'qd', 'qe'],
+    };
+    const router = new MtRouter({ primary: garbled, fallback: dict, maxOovRate: 1 });
+    await router.translate('qa to qb to qc to qd to qe', enEs);
     expect(dict.calls).toEqual([]);
   });
 
