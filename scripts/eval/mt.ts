@@ -21,7 +21,7 @@ import { z } from 'zod';
 import { loadConfig } from '../../server/config.ts';
 import { PipelineError } from '../../server/errors.ts';
 import { APERTIUM_INSTALL_HINT } from '../../server/stages/mt/apertium-engine.ts';
-import { createMtRouter } from '../../server/stages/mt/create-router.ts';
+import { createMtRouter, routerOptionsFromConfig } from '../../server/stages/mt/create-router.ts';
 import type { EngineName, LanguagePair, MtEngine } from '../../server/stages/mt/engine.ts';
 import { SHARED_MT_FOLDER } from '../../server/stages/mt/neural/load.ts';
 import { type LoadMtEngineOptions, loadMtEngine, neuralModelId } from '../../server/stages/mt/registry.ts';
@@ -144,17 +144,7 @@ export async function loadTranslator(
 ): Promise<EvalTranslator> {
   const config = loadConfig();
   if (name !== 'served') return loadMtEngine(name, { modelsDir: config.models.dir, pairs, neural });
-  const { router, notes } = await createMtRouter({
-    modelsDir: config.models.dir,
-    pairs,
-    minConfidence: config.mt.minConfidence,
-    maxOovRate: config.mt.maxOovRate,
-    dictionaryTerms: config.mt.dictionaryTerms,
-    maxChars: config.mt.maxChars,
-    primaryTimeoutMs: config.mt.primaryTimeoutMs,
-    fallbackTimeoutMs: config.mt.fallbackTimeoutMs,
-    onnx: neural,
-  });
+  const { router, notes } = await createMtRouter({ ...routerOptionsFromConfig(config), pairs, onnx: neural });
   for (const note of notes) console.error(`eval mt: served: ${note}`);
   if (!router.languagePairs().length) throw new Error('no MT engine is installed');
   return {

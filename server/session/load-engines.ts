@@ -15,7 +15,7 @@ import type { Stage } from '../protocol/messages.ts';
 import { AsrEngine } from '../stages/asr/engine.ts';
 import { RecognizerPool } from '../stages/asr/recognizer-pool.ts';
 import { selectDefaultRecognizers } from '../stages/asr/select-recognizers.ts';
-import { createMtRouter } from '../stages/mt/create-router.ts';
+import { createMtRouter, routerOptionsFromConfig } from '../stages/mt/create-router.ts';
 import { type LoadMelGenerator, loadTtsVoices } from '../stages/tts/load-voices.ts';
 import type { Synthesizer } from '../stages/tts/synthesizer.ts';
 import { griffinLimVocoder } from '../stages/tts/vocoder.ts';
@@ -103,14 +103,7 @@ export async function loadEngines(
   else {
     try {
       const { router, notes: mtNotes } = await createMtRouter({
-        modelsDir: config.models.dir,
-        glossaryFile: config.mt.glossaryFile,
-        minConfidence: config.mt.minConfidence,
-        maxOovRate: config.mt.maxOovRate,
-        dictionaryTerms: config.mt.dictionaryTerms,
-        maxChars: config.mt.maxChars,
-        primaryTimeoutMs: config.mt.primaryTimeoutMs,
-        fallbackTimeoutMs: config.mt.fallbackTimeoutMs,
+        ...routerOptionsFromConfig(config),
         registry: metricsRegistry,
         onnx: { runtime: runtimeOptionsFromConfig(config.models) },
       });

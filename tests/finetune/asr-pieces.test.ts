@@ -18,8 +18,8 @@ import {
   resolveModelRef,
 } from '../../scripts/finetune/lib/model-folders.ts';
 import {
+  type AudioAsrConfig,
   type AudioSample,
-  batchSeed,
   createAudioAsrModel,
   frozenWeightNames,
 } from '../../scripts/train/asr/audio-model.ts';
@@ -27,7 +27,7 @@ import { augmentWave, speedPerturb } from '../../scripts/train/asr/wave-augment.
 import { initBackend } from '../../scripts/train/lib/backend.ts';
 import { trainLoop } from '../../scripts/train/lib/loop.ts';
 import { createLstmCtc } from '../../scripts/train/lib/models/lstm-ctc.ts';
-import { Rng } from '../../scripts/train/lib/rng.ts';
+import { batchSeed, Rng } from '../../scripts/train/lib/rng.ts';
 import { syntheticCtc } from '../../scripts/train/lib/synthetic.ts';
 import { createVocabulary, encodeText } from '../../server/stages/asr/vocabulary.ts';
 import { type FinetuneFixture, writeFinetuneFixture } from './asr-fixture.ts';
@@ -129,27 +129,26 @@ describe('augmentation', () => {
   });
 });
 
+/** A 2×8 recognizer on the fixture's base model, no augmentation; `over` changes what a test needs. */
+function tinyAudioConfig(over: Partial<AudioAsrConfig>): AudioAsrConfig {
+  const vocab = createVocabulary('en');
+  return {
+    asr: { inputSize: 320, units: 8, layers: 2, vocab: vocab.size, melBins: 80, stack: 4, specAugment: null },
+    features: neutralFeatureConfig(),
+    baseDir: fx.baseDir,
+    tokens: [...vocab.tokens],
+    augment: { noise: null, speeds: [] },
+    freezeLayers: 0,
+    l2Base: 0,
+    seed: 1,
+    ...over,
+  };
+}
+
 describe('forgetting guard: L2 pull toward the base weights', () => {
   it('adds (λ/2)·Σ(w − w_base)² to the loss, over the trainable weights only', async () => {
     const vocab = createVocabulary('en');
-    const config = (l2Base: number, freezeLayers: number) => ({
-      asr: {
-        inputSize: 320,
-        units: 8,
-        layers: 2,
-        vocab: vocab.size,
-        melBins: 80,
-        stack: 4,
-        specAugment: null,
-      },
-      features: neutralFeatureConfig(),
-      baseDir: fx.baseDir,
-      tokens: [...vocab.tokens],
-      augment: { noise: null, speeds: [] },
-      freezeLayers,
-      l2Base,
-      seed: 1,
-    });
+    const config = (l2Base: number, freezeLayers: number) => tinyAudioConfig({ l2Base, freezeLayers });
     const plain = await createAudioAsrModel(config(0, 0));
     const pulled = await createAudioAsrModel(config(2, 1));
     expect(pulled.distanceToBase().dataSync()[0]).toBe(0);
@@ -173,25 +172,8 @@ describe('forgetting guard: L2 pull toward the base weights', () => {
   });
 
   it('starts from fresh weights without a base, and refuses to freeze or pull toward none', async () => {
-    const vocab = createVocabulary('en');
-    const fresh = (freezeLayers: number, l2Base: number) => ({
-      asr: {
-        inputSize: 320,
-        units: 8,
-        layers: 2,
-        vocab: vocab.size,
-        melBins: 80,
-        stack: 4,
-        specAugment: null,
-      },
-      features: neutralFeatureConfig(),
-      baseDir: null,
-      tokens: [...vocab.tokens],
-      augment: { noise: null, speeds: [] },
-      freezeLayers,
-      l2Base,
-      seed: 1,
-    });
+    const fresh = (freezeLayers: number, l2Base: number) =>
+      tinyAudioConfig({ baseDir: null, freezeLayers, l2Base });
     const model = await createAudioAsrModel(fresh(0, 0));
     const base = await createAudioAsrModel({ ...fresh(0, 0), baseDir: fx.baseDir });
     const w = (m: typeof model) => Array.from(m.params.get('lstm1/kernel').dataSync());

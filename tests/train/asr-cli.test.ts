@@ -77,7 +77,10 @@ interface Card {
   training: {
     steps: number;
     trainUtterances: number;
-    waveAugment: { speeds: number[]; noise: { files: string[]; snrDb: number[]; prob: number } | null } | null;
+    waveAugment: {
+      speeds: number[];
+      noise: { files: string[]; snrDb: number[]; prob: number } | null;
+    } | null;
   };
   model: { parameters: number };
 }

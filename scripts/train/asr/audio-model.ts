@@ -16,7 +16,7 @@ import { asrFeatures } from '../../../server/stages/asr/features.ts';
 import type { TrainModel } from '../lib/model.ts';
 import type { CtcSample } from '../lib/models/lstm-ctc.ts';
 import type { ParamStore } from '../lib/params.ts';
-import { Rng } from '../lib/rng.ts';
+import { batchSeed, Rng } from '../lib/rng.ts';
 import { ctcFrameNeed } from './dataset.ts';
 import { adaptOutputToVocabulary, loadBaseAsrModel } from './init-from.ts';
 import { type AsrModelConfig, type AsrTrainModel, createAsrTrainModel } from './model.ts';
@@ -55,16 +55,6 @@ export function frozenWeightNames(freezeLayers: number): string[] {
   const names: string[] = [];
   for (let i = 0; i < freezeLayers; i++) for (const w of LSTM_WEIGHTS) names.push(`lstm${i}/${w}`);
   return names;
-}
-
-/** FNV-1a over the seed and the sample ids: the batch's augmentation seed. */
-export function batchSeed(seed: number, ids: readonly number[]): number {
-  let h = 0x811c9dc5 ^ seed;
-  for (const id of ids) {
-    h = Math.imul(h ^ (id & 0xffff), 0x01000193);
-    h = Math.imul(h ^ (id >>> 16), 0x01000193);
-  }
-  return h >>> 0;
 }
 
 export class AudioAsrModel implements TrainModel<AudioSample> {

@@ -38,3 +38,16 @@ export class Rng {
     return a;
   }
 }
+
+/**
+ * FNV-1a over the seed and the sample ids: a batch's seed for on-the-fly augmentation, so a
+ * resumed run or a worker thread draws exactly what an uninterrupted single-threaded run would.
+ */
+export function batchSeed(seed: number, ids: readonly number[]): number {
+  let h = 0x811c9dc5 ^ seed;
+  for (const id of ids) {
+    h = Math.imul(h ^ (id & 0xffff), 0x01000193);
+    h = Math.imul(h ^ (id >>> 16), 0x01000193);
+  }
+  return h >>> 0;
+}

@@ -7,6 +7,7 @@
  */
 import type { Registry } from 'prom-client';
 import type { OnnxRuntimeOptions, OnnxSessionCache } from '../../../models/onnx-session.ts';
+import type { Config } from '../../config.ts';
 import { toPipelineError } from '../../errors.ts';
 import type { ApertiumEngineOptions } from './apertium-engine.ts';
 import type { LanguagePair, MtEngine } from './engine.ts';
@@ -31,6 +32,20 @@ export interface CreatedMtRouter {
   router: MtRouter;
   /** One line per engine that is not loaded, with the reason. */
   notes: string[];
+}
+
+/** The router settings of the server's config (what sessions get; eval's `served` uses the same). */
+export function routerOptionsFromConfig(config: Config) {
+  return {
+    modelsDir: config.models.dir,
+    glossaryFile: config.mt.glossaryFile,
+    minConfidence: config.mt.minConfidence,
+    maxOovRate: config.mt.maxOovRate,
+    dictionaryTerms: config.mt.dictionaryTerms,
+    maxChars: config.mt.maxChars,
+    primaryTimeoutMs: config.mt.primaryTimeoutMs,
+    fallbackTimeoutMs: config.mt.fallbackTimeoutMs,
+  } satisfies CreateMtRouterOptions;
 }
 
 const DEFAULT_PAIRS: LanguagePair[] = [

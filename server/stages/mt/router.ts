@@ -159,12 +159,17 @@ export class MtRouter {
       return { reason: 'out_of_vocabulary', detail: `${Math.round(oov * 100)}% of words unknown` };
     }
     const terms = await this.unknownWordTerms(primary, text, call);
-    if (terms.length) {
-      const { glossary, added } = withDictionaryTerms(call.glossary, terms, call);
-      const outcome = await this.askPrimary(primary, text, { ...call, glossary });
-      if ('accepted' in outcome) return { accepted: withoutTermReport(outcome.accepted, added) };
+    if (!terms.length) return this.askPrimary(primary, text, call);
+    // Terms are only tried on an otherwise idle server, so the plain answer that backs them up
+    // is started at once on the spare core instead of after them.
+    const plain = this.askPrimary(primary, text, call);
+    const { glossary, added } = withDictionaryTerms(call.glossary, terms, call);
+    const outcome = await this.askPrimary(primary, text, { ...call, glossary });
+    if ('accepted' in outcome) {
+      void plain.catch(() => undefined);
+      return { accepted: withoutTermReport(outcome.accepted, added) };
     }
-    return this.askPrimary(primary, text, call);
+    return plain;
   }
 
   /** Dictionary translations of the primary's unknown words in `text`; none when not wanted or unavailable. */

@@ -44,7 +44,7 @@ import { Dense, LayerNorm } from '../layers.ts';
 import type { TrainModel } from '../model.ts';
 import { linear } from '../ops.ts';
 import { ParamStore } from '../params.ts';
-import { Rng } from '../rng.ts';
+import { batchSeed, Rng } from '../rng.ts';
 import { binsOf, type Framing, SpectralOps, samplesOf } from '../spectral.ts';
 import { Conv1d } from './fastspeech-layers.ts';
 import { ConvNeXtBlock, VOCOS_LN_EPS } from './vocos-layers.ts';
@@ -119,16 +119,6 @@ export function receptiveFieldFrames(
 
 export function vocosFraming(cfg: VocosConfig): Framing {
   return { fftSize: cfg.fftSize, windowSamples: cfg.windowSamples, hopSamples: cfg.hopSamples };
-}
-
-/** FNV-1a over the seed and the sample ids: the batch's crop seed. */
-export function batchSeed(seed: number, ids: readonly number[]): number {
-  let h = 0x811c9dc5 ^ seed;
-  for (const id of ids) {
-    h = Math.imul(h ^ (id & 0xffff), 0x01000193);
-    h = Math.imul(h ^ (id >>> 16), 0x01000193);
-  }
-  return h >>> 0;
 }
 
 /** Host-side spectra of the target audio (no gradient needed, so plain FFTs). */
