@@ -51,30 +51,36 @@ function afterCarrier(sentence: string, carrier: { target: string }): string | n
   return words.slice(1).join(' ');
 }
 
-/** One dictionary request for several phrases, one sentence each; null where one is lost. */
+/**
+ * One dictionary request for several phrases, one sentence each; null where one is lost, and
+ * null for all when sentences were merged or split on the way (no phrase can be told apart).
+ */
 async function translateBehindCarrier(
   phrases: readonly string[],
   dictionary: MtEngine,
   call: TranslateOptions,
   carrier: { source: string; target: string },
-): Promise<(string | null)[]> {
+): Promise<(string | null)[] | null> {
   const text = phrases.map((p) => `${carrier.source} ${p}.`).join(' ');
   const sentences = (await dictionary.translate(text, call)).text.trim().split(/(?<=[.!?])\s+/u);
-  // Sentences merged or split on the way: no phrase can be told apart safely.
-  if (sentences.length !== phrases.length) return phrases.map(() => null);
+  if (sentences.length !== phrases.length) return null;
   return sentences.map((s) => afterCarrier(s, carrier));
 }
 
 const same = (a: string, b: string) => a.toLocaleLowerCase() === b.toLocaleLowerCase();
 
-/** What the dictionary makes of each phrase on its own; null where it cannot place it. */
+/**
+ * What the dictionary makes of each phrase on its own (null where it cannot place it), or null
+ * when the request as a whole could not be read back.
+ */
 async function lookUp(
   phrases: readonly string[],
   dictionary: MtEngine,
   call: TranslateOptions,
   carrier: { source: string; target: string },
-): Promise<(string | null)[]> {
+): Promise<(string | null)[] | null> {
   const targets = await translateBehindCarrier(phrases, dictionary, call, carrier);
+  if (!targets) return null;
   // Unchanged: not a common word. A name is known capitalised; else the word stays as is.
   const unchanged = phrases.flatMap((p, i) => (targets[i] !== null && same(targets[i], p) ? [i] : []));
   if (unchanged.length) {
@@ -85,7 +91,7 @@ async function lookUp(
       carrier,
     );
     unchanged.forEach((i, k) => {
-      const n = named[k];
+      const n = named?.[k] ?? null;
       if (n !== null && !same(n, phrases[i])) targets[i] = n;
     });
   }
@@ -134,9 +140,10 @@ export async function dictionaryTerms(
   const found = new Map<string, string | null>();
   if (missing.length) {
     const targets = await lookUp(missing, dictionary, call, carrier);
+    // A request that could not be read back says nothing about its phrases: not cached.
     missing.forEach((p, i) => {
-      found.set(p, targets[i]);
-      cache?.set(keyOf(p), targets[i]);
+      found.set(p, targets?.[i] ?? null);
+      if (targets) cache?.set(keyOf(p), targets[i]);
     });
   }
   const terms: GlossaryTerm[] = [];

@@ -85,6 +85,17 @@ describe('dictionaryTerms', () => {
     expect(dict.calls.at(-1)).toBe('and ice cream.');
   });
 
+  it('gives no terms, and caches nothing, when the reply cannot be split back into phrases', async () => {
+    const merging = { ...fakeDictionary({}), calls: [] as string[] };
+    merging.translate = async (text: string) => {
+      merging.calls.push(text);
+      return { text: 'Y todo junto', engine: 'apertium' as const };
+    };
+    const cache = new DictionaryCache();
+    expect(await dictionaryTerms(['ice cream', 'london'], merging, enEs, cache)).toEqual([]);
+    expect(cache.size).toBe(0);
+  });
+
   it('lets the caller’s own terms win on the same words', () => {
     const own = createGlossary({ 'en-es': { London: 'Londres (UK)' } });
     const { glossary, added } = withDictionaryTerms(
