@@ -158,33 +158,33 @@ export class MtRouter {
     if (oov !== undefined && oov > this.opts.maxOovRate) {
       return { reason: 'out_of_vocabulary', detail: `${Math.round(oov * 100)}% of words unknown` };
     }
-    const terms = await this.unknownWordTerms(primary, text, call);
-    if (!terms.length) return this.askPrimary(primary, text, call);
+    const phrases = this.phrasesToLookUp(primary, text, call);
+    if (!phrases.length) return this.askPrimary(primary, text, call);
     // Terms are only tried on an otherwise idle server, so the plain answer that backs them up
-    // is started at once on the spare core instead of after them.
+    // starts at once on the spare core, while the dictionary is asked and the terms are tried.
     const plain = this.askPrimary(primary, text, call);
+    const terms = await this.lookUpTerms(phrases, call);
+    if (!terms.length) return plain;
     const { glossary, added } = withDictionaryTerms(call.glossary, terms, call);
     const outcome = await this.askPrimary(primary, text, { ...call, glossary });
-    if ('accepted' in outcome) {
-      void plain.catch(() => undefined);
-      return { accepted: withoutTermReport(outcome.accepted, added) };
-    }
-    return plain;
+    return 'accepted' in outcome ? { accepted: withoutTermReport(outcome.accepted, added) } : plain;
   }
 
-  /** Dictionary translations of the primary's unknown words in `text`; none when not wanted or unavailable. */
-  private async unknownWordTerms(
-    primary: MtEngine,
-    text: string,
-    call: TranslateOptions,
-  ): Promise<GlossaryTerm[]> {
+  /** The runs of the primary's unknown words worth a dictionary lookup; none when not wanted. */
+  private phrasesToLookUp(primary: MtEngine, text: string, call: TranslateOptions): string[] {
     const fallback = this.fallback;
     if (!this.opts.dictionaryTerms || !fallback || !supportsPair(fallback, call)) return [];
     if (this.inFlight > MAX_IN_FLIGHT_FOR_TERMS) return [];
     const unknown = primary.unknownWords?.(text, call.source) ?? [];
     if (!unknown.length) return [];
     const phrases = unknownPhrases(sourceWords(text), new Set(unknown));
-    if (phrases.length > MAX_DICTIONARY_PHRASES) return [];
+    return phrases.length > MAX_DICTIONARY_PHRASES ? [] : phrases;
+  }
+
+  /** The fallback's dictionary translations of `phrases`; none when it is slow or fails. */
+  private async lookUpTerms(phrases: string[], call: TranslateOptions): Promise<GlossaryTerm[]> {
+    const fallback = this.fallback;
+    if (!fallback) return [];
     try {
       return await withDeadline(DICTIONARY_DEADLINE_MS, `${fallback.name} dictionary`, (signal) =>
         dictionaryTerms(
