@@ -13,7 +13,6 @@
  * `--record` stores every engine's figures of this run in the neural model's model.json under
  * evaluation["<file> <src>-<tgt>"], with the command and date.
  */
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,8 +22,8 @@ import { PipelineError } from '../../server/errors.ts';
 import { APERTIUM_INSTALL_HINT } from '../../server/stages/mt/apertium-engine.ts';
 import { createMtRouter, routerOptionsFromConfig } from '../../server/stages/mt/create-router.ts';
 import type { EngineName, LanguagePair, MtEngine } from '../../server/stages/mt/engine.ts';
-import { SHARED_MT_FOLDER } from '../../server/stages/mt/neural/load.ts';
-import { type LoadMtEngineOptions, loadMtEngine, neuralModelId } from '../../server/stages/mt/registry.ts';
+import { neuralModelFolders } from '../../server/stages/mt/neural/load.ts';
+import { type LoadMtEngineOptions, loadMtEngine } from '../../server/stages/mt/registry.ts';
 import { corpusBleu } from './metrics/bleu.ts';
 import { corpusChrf } from './metrics/chrf.ts';
 import { recordFigures } from './record-card.ts';
@@ -226,7 +225,8 @@ export async function main(args: string[]): Promise<void> {
     }
   }
   if (values.record && reports.length) {
-    const modelDir = neuralModelDir(loadConfig().models.dir, pair);
+    // The folder serving `pair`: the shared `mt/` model, else `mt-<src>-<tgt>/`.
+    const [modelDir] = neuralModelFolders(loadConfig().models.dir, [pair]);
     if (!modelDir) throw new Error('--record: no neural model folder to record into');
     const key = `${basename(values.pairs).replace(/\.jsonl?$/i, '')} ${pair.source}-${pair.target}`;
     recordFigures(modelDir, key, {
@@ -237,12 +237,6 @@ export async function main(args: string[]): Promise<void> {
     });
     console.log(`recorded as evaluation["${key}"] in ${join(modelDir, 'model.json')}`);
   }
-}
-
-/** The folder serving `pair`: the shared `mt/` model, else `mt-<src>-<tgt>/`; null when neither exists. */
-function neuralModelDir(modelsDir: string, pair: LanguagePair): string | null {
-  const dirs = [SHARED_MT_FOLDER, neuralModelId(pair)].map((id) => join(modelsDir, id));
-  return dirs.find((d) => existsSync(join(d, 'model.json'))) ?? null;
 }
 
 function percentile(sorted: number[], q: number): number {

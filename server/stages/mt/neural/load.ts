@@ -35,14 +35,17 @@ class PerPairEngine implements MtEngine {
     return this.engines.flatMap((e) => e.languagePairs());
   }
 
+  /** The engine that reads `source` (its word list decides what is unknown). */
+  private reading(source: string): NeuralMtEngine | undefined {
+    return this.engines.find((x) => x.languagePairs().some((p) => p.source === source));
+  }
+
   outOfVocabularyRate(text: string, source: string): number {
-    const e = this.engines.find((x) => x.languagePairs().some((p) => p.source === source));
-    return e ? e.outOfVocabularyRate(text, source) : 1;
+    return this.reading(source)?.outOfVocabularyRate(text, source) ?? 1;
   }
 
   unknownWords(text: string, source: string): string[] {
-    const e = this.engines.find((x) => x.languagePairs().some((p) => p.source === source));
-    return e ? e.unknownWords(text, source) : [];
+    return this.reading(source)?.unknownWords(text, source) ?? [];
   }
 
   translate(text: string, options: TranslateOptions): Promise<TranslationResult> {
@@ -54,16 +57,24 @@ class PerPairEngine implements MtEngine {
   }
 }
 
+/** The folders that could serve `pairs`, in the order they are tried: shared first, then per direction. */
+function candidateFolders(modelsDir: string, pairs: LanguagePair[]): string[] {
+  return [SHARED_MT_FOLDER, ...pairs.map(neuralModelId)].map((id) => join(modelsDir, id));
+}
+
+/** The model folders present for `pairs`, in the order they are loaded. */
+export function neuralModelFolders(modelsDir: string, pairs: LanguagePair[]): string[] {
+  return candidateFolders(modelsDir, pairs).filter((dir) => existsSync(join(dir, 'model.json')));
+}
+
 export async function loadNeuralEngines(
   modelsDir: string,
   pairs: LanguagePair[],
   options: LoadNeuralEngineOptions = {},
 ): Promise<MtEngine> {
-  const folders = [SHARED_MT_FOLDER, ...pairs.map(neuralModelId)]
-    .map((id) => join(modelsDir, id))
-    .filter((dir) => existsSync(join(dir, 'model.json')));
+  const folders = neuralModelFolders(modelsDir, pairs);
   if (!folders.length) {
-    const wanted = [SHARED_MT_FOLDER, ...pairs.map(neuralModelId)].map((id) => join(modelsDir, id));
+    const wanted = candidateFolders(modelsDir, pairs);
     throw new PipelineError('model_not_found', 'mt', {
       message: `neural MT model not built yet (${wanted.join(' and ')} missing); train it with \`npm run train -- mt\``,
       recoverable: false,

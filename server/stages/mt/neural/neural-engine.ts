@@ -59,14 +59,18 @@ export class NeuralMtEngine implements MtEngine {
 
   outOfVocabularyRate(text: string, source: LanguageCode): number {
     const words = sourceWords(text);
-    return words.length ? this.unknownWords(text, source).length / words.length : 0;
+    return words.length ? this.unknownAmong(words, source).length / words.length : 0;
   }
 
   /** The source words (ASR style, in order, repeats kept) the model never saw in training. */
   unknownWords(text: string, source: LanguageCode): string[] {
+    return this.unknownAmong(sourceWords(text), source);
+  }
+
+  private unknownAmong(words: string[], source: LanguageCode): string[] {
     const known = this.knownWords.get(source);
     // Without a word list, a word is unknown when a piece of it is outside the vocabulary.
-    return sourceWords(text).filter((w) =>
+    return words.filter((w) =>
       known ? !known.has(w) : this.tokenizer.encode(w).includes(this.tokenizer.unkId),
     );
   }
