@@ -42,15 +42,29 @@ const USAGE = `usage: npm run train -- asr --data DIR --lang en|es [--units N] [
                 its feature normalisation; the architecture flags must match its model.json
 ${COMMON_TRAIN_USAGE}`;
 
-const totalFrames = (samples: { frames: number }[]) => samples.reduce((sum, x) => sum + x.frames, 0);
-
 const audioHoursOf = (frames: number, features: AsrFeatureConfig) =>
   (frames * acousticFrameMs(features)) / 3.6e6;
 
-function logTrainSet(set: { frames: number; count: number; dropped: number }, features: AsrFeatureConfig) {
+interface TrainSetSize {
+  frames: number;
+  count: number;
+  dropped: number;
+}
+
+/** How much a loaded training set holds, printed as it is measured. */
+function sizeOfTrainSet(
+  set: { samples: { frames: number }[]; dropped: number },
+  features: AsrFeatureConfig,
+): TrainSetSize {
+  const size = {
+    frames: set.samples.reduce((sum, x) => sum + x.frames, 0),
+    count: set.samples.length,
+    dropped: set.dropped,
+  };
   console.log(
-    `train: ${set.count} utterances (${audioHoursOf(set.frames, features).toFixed(2)} h), ${set.dropped} dropped (labels longer than frames)`,
+    `train: ${size.count} utterances (${audioHoursOf(size.frames, features).toFixed(2)} h), ${size.dropped} dropped (labels longer than frames)`,
   );
+  return size;
 }
 
 /** The flags' waveform augmentation, noise drawn from the corpus's training noises; null = off. */
@@ -170,24 +184,17 @@ export async function main(args: string[]): Promise<void> {
       },
     };
     const lengthOf = (s: { frames: number }) => s.frames;
-    let loaded: { frames: number; count: number; dropped: number };
+    let loaded: TrainSetSize;
     let res: Awaited<ReturnType<typeof trainLoop>>;
     if (audioModel && audioConfig) {
-      const { samples, dropped } = loadAsrAudioSamples(trainEntries, features, vocab, lang, 'train');
-      loaded = { frames: totalFrames(samples), count: samples.length, dropped };
-      logTrainSet(loaded, features);
-      res = await trainLoop({
-        ...common,
-        model: audioModel,
-        spec: audioAsrSpec(audioConfig),
-        train: samples,
-        lengthOf,
-      });
+      const set = loadAsrAudioSamples(trainEntries, features, vocab, lang, 'train');
+      loaded = sizeOfTrainSet(set, features);
+      const spec = audioAsrSpec(audioConfig);
+      res = await trainLoop({ ...common, model: audioModel, spec, train: set.samples, lengthOf });
     } else {
-      const { samples, dropped } = loadAsrSamples(trainEntries, features, vocab, lang, 'train');
-      loaded = { frames: totalFrames(samples), count: samples.length, dropped };
-      logTrainSet(loaded, features);
-      res = await trainLoop({ ...common, model, spec: asrModelSpec(cfg), train: samples, lengthOf });
+      const set = loadAsrSamples(trainEntries, features, vocab, lang, 'train');
+      loaded = sizeOfTrainSet(set, features);
+      res = await trainLoop({ ...common, model, spec: asrModelSpec(cfg), train: set.samples, lengthOf });
     }
     trainingSummary = {
       steps: res.steps,

@@ -1,8 +1,8 @@
 /**
- * On-the-fly waveform augmentation for recognizer fine-tuning: speed perturbation (Kaldi-style
- * resampling, which shifts tempo and pitch together) and noise mixing from a bank of noise
- * recordings at an SNR drawn from a range. Every draw comes from the Rng it is given, so the
- * caller decides what the augmentation is a function of (see model.ts).
+ * On-the-fly waveform augmentation for recognizer training and fine-tuning: speed perturbation
+ * (Kaldi-style resampling, which shifts tempo and pitch together) and noise mixing from a bank
+ * of noise recordings at an SNR drawn from a range. Every draw comes from the Rng it is given,
+ * so the caller decides what the augmentation is a function of (see audio-model.ts).
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
