@@ -4,7 +4,8 @@
  * request at a time (the way a session calls it); the neural engine runs ONNX Runtime with one
  * intra-op thread (target: p95 ≤ 25 ms per 15-word sentence). Writes p50/p95 ms to reports/bench-mt.json;
  * engines that cannot load (the neural model before it is trained, apertium when not installed)
- * are listed with the reason instead of a number. `served` is the server's router (neural,
+ * are listed with the reason instead of a number. Engines take turns on each sentence, so the
+ * figures of one run compare fairly on a noisy host. `served` is the server's router (neural,
  * dictionary terms, apertium fallback) with its lookup cache warm after the warm-up round, as
  * in a session that keeps meeting the same names; `npm run eval -- mt --engine served` gives
  * the cold figure on held-out pairs.
@@ -68,25 +69,26 @@ export async function main(args: string[]): Promise<void> {
   }
   const rows: Row[] = [];
   const unavailable: { engine: EvalEngineName; reason: string }[] = [];
+  const engines: EvalTranslator[] = [];
   for (const name of ENGINES) {
-    let engine: EvalTranslator;
     try {
       // One intra-op thread: the neural figure is per sentence on one core.
-      engine = await loadTranslator(name, PAIRS, {
-        runtime: { executionProviders: ['cpu'], intraOpThreads: 1, interOpThreads: 1 },
-      });
+      engines.push(
+        await loadTranslator(name, PAIRS, {
+          runtime: { executionProviders: ['cpu'], intraOpThreads: 1, interOpThreads: 1 },
+        }),
+      );
     } catch (err) {
       const reason =
         (err as Error).message + (name === 'apertium' ? ` (install: ${APERTIUM_INSTALL_HINT})` : '');
       unavailable.push({ engine: name, reason });
       console.log(`${name}: not benchmarked: ${reason}`);
-      continue;
     }
-    try {
-      for (const pair of PAIRS) rows.push(await benchPair(engine, pair, iterations));
-    } finally {
-      await engine.close();
-    }
+  }
+  try {
+    for (const pair of PAIRS) rows.push(...(await benchPair(engines, pair, iterations)));
+  } finally {
+    await Promise.all(engines.map((e) => e.close()));
   }
   for (const r of rows) {
     console.log(
@@ -106,26 +108,34 @@ export async function main(args: string[]): Promise<void> {
   console.log(`wrote ${values.out}`);
 }
 
-async function benchPair(engine: EvalTranslator, pair: LanguagePair, iterations: number): Promise<Row> {
+/**
+ * Each iteration runs one sentence through every engine in turn, so a burst of load from
+ * elsewhere on this shared host falls on all engines alike rather than on one engine's block.
+ */
+async function benchPair(engines: EvalTranslator[], pair: LanguagePair, iterations: number): Promise<Row[]> {
   const sentences = SENTENCES[pair.source];
-  // Warm-up: process start, page cache, JIT.
-  for (const s of sentences) await engine.translate(s, pair);
-  const times: number[] = [];
+  // Warm-up: process start, page cache, JIT, the served router's dictionary cache.
+  for (const engine of engines) for (const s of sentences) await engine.translate(s, pair);
+  const times = engines.map(() => [] as number[]);
   for (let i = 0; i < iterations; i++) {
-    const started = performance.now();
-    await engine.translate(sentences[i % sentences.length], pair);
-    times.push(performance.now() - started);
+    for (const [e, engine] of engines.entries()) {
+      const started = performance.now();
+      await engine.translate(sentences[i % sentences.length], pair);
+      times[e].push(performance.now() - started);
+    }
   }
-  times.sort((a, b) => a - b);
-  const at = (q: number) => times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)];
   const r2 = (x: number) => Math.round(x * 100) / 100;
-  return {
-    engine: engine.name,
-    pair: `${pair.source}-${pair.target}`,
-    words_per_sentence: 15,
-    iterations,
-    p50_ms: r2(at(0.5)),
-    p95_ms: r2(at(0.95)),
-    mean_ms: r2(times.reduce((a, b) => a + b, 0) / times.length),
-  };
+  return engines.map((engine, e) => {
+    const sorted = times[e].sort((a, b) => a - b);
+    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+    return {
+      engine: engine.name,
+      pair: `${pair.source}-${pair.target}`,
+      words_per_sentence: 15,
+      iterations,
+      p50_ms: r2(at(0.5)),
+      p95_ms: r2(at(0.95)),
+      mean_ms: r2(sorted.reduce((a, b) => a + b, 0) / sorted.length),
+    };
+  });
 }

@@ -1,7 +1,8 @@
 /**
  * The exported translation graphs against the training model, on tiny random models built here:
  * decoder-step logits equal teacher-forced tfjs logits, cached ONNX decoding equals uncached
- * tfjs decoding token for token, and beam search never scores below greedy.
+ * tfjs decoding token for token, sources decoded side by side in one batch equal each decoded
+ * alone, and beam search never scores below greedy.
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OnnxSessionCache } from '../../models/onnx-session.ts';
 import { MT_DECODER_FILE, MT_ENCODER_FILE } from '../../server/stages/mt/neural/model-card.ts';
 import { OnnxSeq2Seq } from '../../server/stages/mt/neural/onnx-seq2seq.ts';
-import { beamSearch, greedySearch, logSoftmaxRows } from '../../server/stages/mt/neural/search.ts';
+import {
+  beamSearch,
+  decodeTogether,
+  greedySearch,
+  logSoftmaxRows,
+  stepwiseSearch,
+} from '../../server/stages/mt/neural/search.ts';
 import { exportTiny, tinyConfig, tinyModel, tinyTokenizer, uncachedSession, useWasm } from './mt-fixture.ts';
 
 beforeAll(useWasm);
@@ -88,6 +95,31 @@ describe('neural MT export', () => {
       const beamUncached = await beamSearch(uncachedSession(model, src), b);
       expect(beamCached.ids).toEqual(beamUncached.ids);
       expect(beamCached.score).toBeCloseTo(beamUncached.score, 3);
+    }
+  });
+
+  it('several sources of different lengths decoded side by side equal each decoded alone', async () => {
+    const { onnx } = await setup(16);
+    const texts = ['where is the train station please', 'two nights', 'can i pay by card'];
+    const sources = texts.map((t) => [...tok.encode(t), tok.eosId]);
+    const o = { start: tok.tagId('es')!, eos: tok.eosId, lengthPenalty: 0.6 };
+    // A beam, a greedy search and a beam with a different width and length limit.
+    const plans = [
+      { ...o, maxLength: 12, beamSize: 3 },
+      { ...o, maxLength: 9, beamSize: 1 },
+      { ...o, maxLength: 7, beamSize: 2 },
+    ];
+    const together = await decodeTogether(
+      await onnx.startBatch(sources),
+      plans.map((p) => stepwiseSearch(p, tok.size)),
+    );
+    for (let i = 0; i < sources.length; i++) {
+      const session = await onnx.start(sources[i]);
+      const alone =
+        plans[i].beamSize > 1 ? await beamSearch(session, plans[i]) : await greedySearch(session, plans[i]);
+      expect(together[i].ids).toEqual(alone.ids);
+      expect(together[i].score).toBeCloseTo(alone.score, 4);
+      expect(together[i].finished).toBe(alone.finished);
     }
   });
 

@@ -1,8 +1,8 @@
 /**
  * Contract of a machine-translation engine. An engine is loaded once (a subprocess, an ONNX
  * session) and shared by every session; `translate` must be safe to call concurrently.
- * The apertium engine implements it today; the neural Transformer engine implements it later,
- * and the router (router.ts) picks between them per call.
+ * The neural Transformer engine and apertium implement it; the router (router.ts) picks
+ * between them per call.
  */
 import type { Glossary } from './glossary.ts';
 
@@ -21,6 +21,8 @@ export interface TranslateOptions extends LanguagePair {
   glossary?: Glossary;
   /** Aborts the call (the router passes one carrying its deadline). */
   signal?: AbortSignal;
+  /** A backup answer: the engine may trade quality for speed (the neural one decodes greedily). */
+  quick?: boolean;
 }
 
 export type FallbackReason =
@@ -60,6 +62,11 @@ export interface TranslationResult {
 export interface MtEngine {
   readonly name: EngineName;
   translate(text: string, options: TranslateOptions): Promise<TranslationResult>;
+  /**
+   * The same text under several options of one language pair, in one pass (the neural engine
+   * batches them); each result equals `translate` with its options.
+   */
+  translateVariants?(text: string, variants: readonly TranslateOptions[]): Promise<TranslationResult[]>;
   /** The directions this engine serves. */
   languagePairs(): LanguagePair[];
   /**

@@ -6,7 +6,8 @@
  *
  * A sentence with a few words the primary never saw is first tried with those words looked
  * up in the fallback's dictionary and protected as terms (dictionary-terms.ts); if that answer
- * is unsure, the plain primary answer is tried next, then the fallback.
+ * is unsure, a quick plain primary answer (decoded in the same batch) is judged next, then the
+ * fallback answers.
  */
 import { PipelineError, toPipelineError } from '../../errors.ts';
 import { withDeadline } from './deadline.ts';
@@ -28,9 +29,10 @@ const MAX_DICTIONARY_PHRASES = 4;
 /** Terms only help: a dictionary slower than this (busy with other sessions) is skipped. */
 const DICTIONARY_DEADLINE_MS = 250;
 /**
- * Terms cost a dictionary round trip and often a second primary call; with more translations
- * than this in flight they are skipped, so a busy server keeps its latency (bench e2e: first
- * audio p95 at 16 streams 0.99 s with terms always on, 0.31 s without).
+ * Terms cost a dictionary round trip, a wider decode (the backup rides along) and an early
+ * fallback answer; with more translations than this in flight they are skipped, so a busy
+ * server keeps its latency (bench e2e, when terms still cost a second full decode: first audio
+ * p95 at 16 streams 0.99 s with terms always on, 0.31 s without).
  */
 const MAX_IN_FLIGHT_FOR_TERMS = 1;
 
@@ -62,6 +64,10 @@ interface Decline {
   error?: unknown;
 }
 type PrimaryOutcome = { accepted: TranslationResult } | Decline;
+/** The fallback's answer when it was started before the primary's was judged. */
+interface HeadStart {
+  fallback?: Promise<TranslationResult>;
+}
 
 export class MtRouter {
   private readonly primary: MtEngine | null;
@@ -111,7 +117,8 @@ export class MtRouter {
 
   private async route(text: string, call: TranslateOptions): Promise<TranslationResult> {
     const pair: LanguagePair = { source: call.source, target: call.target };
-    const decline = await this.tryPrimary(text, call);
+    const headStart: HeadStart = {};
+    const decline = await this.tryPrimary(text, call, headStart);
     if ('accepted' in decline) return decline.accepted;
 
     if (!this.fallback || !supportsPair(this.fallback, pair)) {
@@ -123,7 +130,8 @@ export class MtRouter {
         message: `no MT engine serves ${pairKey(pair)}`,
       });
     }
-    const result = await this.run(this.fallback, text, call, this.opts.fallbackTimeoutMs);
+    const result = await (headStart.fallback ??
+      this.run(this.fallback, text, call, this.opts.fallbackTimeoutMs));
     this.metrics?.fallbacks.inc({ reason: decline.reason });
     return {
       ...result,
@@ -150,7 +158,11 @@ export class MtRouter {
     }
   }
 
-  private async tryPrimary(text: string, call: TranslateOptions): Promise<PrimaryOutcome> {
+  private async tryPrimary(
+    text: string,
+    call: TranslateOptions,
+    headStart: HeadStart,
+  ): Promise<PrimaryOutcome> {
     const primary = this.primary;
     if (!primary) return { reason: 'primary_unavailable' };
     if (!supportsPair(primary, call)) return { reason: 'primary_unsupported_pair' };
@@ -160,14 +172,56 @@ export class MtRouter {
     }
     const phrases = this.phrasesToLookUp(primary, text, call);
     if (!phrases.length) return this.askPrimary(primary, text, call);
-    // Terms are only tried on an otherwise idle server, so the plain answer that backs them up
-    // starts at once on the spare core, while the dictionary is asked and the terms are tried.
-    const plain = this.askPrimary(primary, text, call);
     const terms = await this.lookUpTerms(phrases, call);
-    if (!terms.length) return plain;
+    // A sentence with unknown words is often declined; on an idle server the fallback's answer
+    // is started now, on the other core (its own process), instead of after the decode.
+    headStart.fallback = this.startFallback(text, call);
+    if (!terms.length) return this.askPrimary(primary, text, call);
+    // The answer with terms, backed by a quick plain answer (greedy: on dev as good as beam
+    // here) in case that one is declined; decoded together when the primary can batch them.
     const { glossary, added } = withDictionaryTerms(call.glossary, terms, call);
-    const outcome = await this.askPrimary(primary, text, { ...call, glossary });
-    return 'accepted' in outcome ? { accepted: withoutTermReport(outcome.accepted, added) } : plain;
+    const [withTerms, plain] = await this.askPrimaryTwice(primary, text, [
+      { ...call, glossary },
+      { ...call, quick: true },
+    ]);
+    return 'accepted' in withTerms ? { accepted: withoutTermReport(withTerms.accepted, added) } : plain();
+  }
+
+  /**
+   * Two primary answers: the first, and the second on demand. An engine that batches decodes
+   * both at once (about the cost of one); otherwise the second is only asked for when wanted.
+   */
+  private async askPrimaryTwice(
+    primary: MtEngine,
+    text: string,
+    [first, second]: [TranslateOptions, TranslateOptions],
+  ): Promise<[PrimaryOutcome, () => Promise<PrimaryOutcome>]> {
+    if (!primary.translateVariants) {
+      return [await this.askPrimary(primary, text, first), () => this.askPrimary(primary, text, second)];
+    }
+    const translateVariants = primary.translateVariants.bind(primary);
+    let results: TranslationResult[];
+    try {
+      results = await this.timed(primary, first, this.opts.primaryTimeoutMs, (signal) =>
+        translateVariants(
+          text,
+          [first, second].map((o) => ({ ...o, signal })),
+        ),
+      );
+    } catch (err) {
+      const failed = this.primaryFailure(err);
+      return [failed, async () => failed];
+    }
+    const backup = this.judge(results[1]);
+    return [this.judge(results[0]), async () => backup];
+  }
+
+  /** The fallback's answer, started early; its failure is only seen if it is awaited. */
+  private startFallback(text: string, call: TranslateOptions): Promise<TranslationResult> | undefined {
+    if (!this.fallback || !supportsPair(this.fallback, call)) return undefined;
+    const answer = this.run(this.fallback, text, call, this.opts.fallbackTimeoutMs);
+    answer.catch(() => {});
+    return answer;
   }
 
   /** The runs of the primary's unknown words worth a dictionary lookup; none when not wanted. */
@@ -202,17 +256,24 @@ export class MtRouter {
 
   /** One primary call, judged: accepted, or why not (with what it produced). */
   private async askPrimary(primary: MtEngine, text: string, call: TranslateOptions): Promise<PrimaryOutcome> {
-    let result: TranslationResult;
     try {
-      result = await this.run(primary, text, call, this.opts.primaryTimeoutMs);
+      return this.judge(await this.run(primary, text, call, this.opts.primaryTimeoutMs));
     } catch (err) {
-      const e = toPipelineError(err, 'mt');
-      return {
-        reason: e.code === 'timeout' ? 'primary_timeout' : 'primary_failed',
-        detail: e.message,
-        error: e,
-      };
+      return this.primaryFailure(err);
     }
+  }
+
+  private primaryFailure(err: unknown): Decline {
+    const e = toPipelineError(err, 'mt');
+    return {
+      reason: e.code === 'timeout' ? 'primary_timeout' : 'primary_failed',
+      detail: e.message,
+      error: e,
+    };
+  }
+
+  /** A primary answer accepted, or why not. */
+  private judge(result: TranslationResult): PrimaryOutcome {
     if (result.confidence !== undefined && result.confidence < this.opts.minConfidence) {
       return {
         reason: 'low_confidence',
@@ -226,24 +287,32 @@ export class MtRouter {
     return { accepted: result };
   }
 
-  private async run(
+  private run(
     engine: MtEngine,
     text: string,
     call: TranslateOptions,
     timeoutMs: number,
   ): Promise<TranslationResult> {
+    return this.timed(engine, call, timeoutMs, (signal) => engine.translate(text, { ...call, signal }));
+  }
+
+  /** One engine call under a deadline, timed into the latency metric. */
+  private async timed<T>(
+    engine: MtEngine,
+    pair: LanguagePair,
+    timeoutMs: number,
+    work: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
     const started = performance.now();
     let outcome = 'ok';
     try {
-      return await withDeadline(timeoutMs, `${engine.name} ${pairKey(call)}`, (signal) =>
-        engine.translate(text, { ...call, signal }),
-      );
+      return await withDeadline(timeoutMs, `${engine.name} ${pairKey(pair)}`, work);
     } catch (err) {
       outcome = err instanceof PipelineError && err.code === 'timeout' ? 'timeout' : 'error';
       throw err;
     } finally {
       this.metrics?.latency.observe(
-        { engine: engine.name, pair: pairKey(call), outcome },
+        { engine: engine.name, pair: pairKey(pair), outcome },
         (performance.now() - started) / 1000,
       );
     }

@@ -151,11 +151,14 @@ describe('MtRouter with dictionary terms', () => {
   const dictionary = () => fakeDictionary({ 'and Vienna': 'y Viena' });
 
   it('translates unknown words with the dictionary inside the primary’s sentence', async () => {
-    const router = new MtRouter({ primary: primary({ withTerm: 0.9, plain: 0.9 }), fallback: dictionary() });
+    const sure = primary({ withTerm: 0.9, plain: 0.9 });
+    const router = new MtRouter({ primary: sure, fallback: dictionary() });
     const result = await router.translate('the train to vienna', enEs);
     expect(result).toMatchObject({ text: 'el tren a Viena', engine: 'neural' });
     expect(result.glossary).toBeUndefined();
     expect(result.fallback).toBeUndefined();
+    // An accepted term answer is the only decode: no plain answer is decoded beside it.
+    expect(sure.calls).toHaveLength(1);
   });
 
   it('keeps the plain primary answer when the one with terms is unsure, then falls back', async () => {
@@ -164,9 +167,41 @@ describe('MtRouter with dictionary terms', () => {
     expect((await router.translate('the train to vienna', enEs)).text).toBe('el tren a vienna');
     expect(unsureWithTerm.calls).toHaveLength(2); // with the term, then plain
 
-    const unsure = new MtRouter({ primary: primary({ withTerm: 0.2, plain: 0.2 }), fallback: dictionary() });
+    const dict = dictionary();
+    const unsure = new MtRouter({ primary: primary({ withTerm: 0.2, plain: 0.2 }), fallback: dict });
     const result = await unsure.translate('the train to vienna', enEs);
     expect(result).toMatchObject({ engine: 'apertium', fallback: { reason: 'low_confidence' } });
+    // The fallback's answer was started beside the decode, once: not asked for again.
+    expect(dict.calls.filter((c) => c === 'the train to vienna')).toHaveLength(1);
+  });
+
+  it('asks a primary that batches for the term answer and a quick plain one in one call', async () => {
+    const batches: { glossary: boolean; quick: boolean }[][] = [];
+    const batching = (confidence: { withTerm: number; plain: number }): MtEngine => {
+      const base = primary(confidence);
+      return {
+        ...base,
+        translate: (text, options) => base.translate(text, options),
+        async translateVariants(text, variants) {
+          batches.push(variants.map((v) => ({ glossary: !!v.glossary, quick: !!v.quick })));
+          return Promise.all(variants.map((v) => base.translate(text, v)));
+        },
+      };
+    };
+    const sure = new MtRouter({ primary: batching({ withTerm: 0.9, plain: 0.9 }), fallback: dictionary() });
+    expect((await sure.translate('the train to vienna', enEs)).text).toBe('el tren a Viena');
+    expect(batches).toEqual([
+      [
+        { glossary: true, quick: false },
+        { glossary: false, quick: true },
+      ],
+    ]);
+    const unsureWithTerm = new MtRouter({
+      primary: batching({ withTerm: 0.2, plain: 0.9 }),
+      fallback: dictionary(),
+    });
+    expect((await unsureWithTerm.translate('the train to vienna', enEs)).text).toBe('el tren a vienna');
+    expect(batches).toHaveLength(2);
   });
 
   it('skips the lookup when turned off, and for sentences without unknown words', async () => {

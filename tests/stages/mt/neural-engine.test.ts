@@ -65,6 +65,25 @@ describe('neural MT engine', () => {
     expect(beam.score).toBeGreaterThanOrEqual(greedy.score - 1e-6);
   });
 
+  it('translates variants of one text in one pass, each as translate would alone', async () => {
+    const text = 'where is the train station';
+    const glossary = createGlossary({ 'en-es': { station: 'Estación Norte' } });
+    const variants = [{ ...enEs, glossary }, { ...enEs, quick: true }, enEs];
+    const together = await engine.translateVariants(text, variants);
+    const alone = await Promise.all(variants.map((v) => engine.translate(text, v)));
+    expect(together).toEqual(alone);
+    // A random model may drop the placeholder; either way the term was protected and reported.
+    const report = together[0].glossary;
+    expect([...(report?.applied ?? []), ...(report?.lost ?? [])]).toEqual(['station']);
+    const greedy = await engine.search(text, 'es', undefined, { beamSize: 1 });
+    expect(together[1].text).toBe(greedy.text);
+    await expect(
+      engine.translateVariants(text, [enEs, { source: 'es', target: 'en' }]),
+    ).rejects.toMatchObject({
+      code: 'unsupported_language',
+    });
+  });
+
   it('refuses empty text, 10,000 characters and an unknown pair with stable codes', async () => {
     await expect(engine.translate('', enEs)).rejects.toMatchObject({ code: 'empty_text' });
     await expect(engine.translate('   ', enEs)).rejects.toMatchObject({ code: 'empty_text' });

@@ -12,7 +12,7 @@ import { type OnnxRuntimeOptions, OnnxSessionCache } from '../../../../models/on
 import { PipelineError } from '../../../errors.ts';
 import type { LanguageCode, LanguagePair, MtEngine, TranslateOptions, TranslationResult } from '../engine.ts';
 import { pairKey } from '../engine.ts';
-import { translateWithGlossary } from '../glossary.ts';
+import { protectTerms, restoreTerms } from '../glossary.ts';
 import {
   type DecodingOptions,
   knownWordsSchema,
@@ -23,12 +23,19 @@ import {
   mtModelCardSchema,
 } from './model-card.ts';
 import { OnnxSeq2Seq } from './onnx-seq2seq.ts';
-import { beamSearch, confidenceOf, type DecodeSession, greedySearch } from './search.ts';
+import { confidenceOf, decodeTogether, type SearchOptions, stepwiseSearch } from './search.ts';
 import { asrStyle, sourceWords } from './source-text.ts';
 import { PLACEHOLDER_COUNT, placeholderToken, SubwordTokenizer } from './subword.ts';
 
 /** Longer text is refused before tokenising (the router's own limit is usually lower). */
 export const NEURAL_MAX_CHARS = 2000;
+
+export interface SearchResult {
+  text: string;
+  ids: number[];
+  score: number;
+  confidence: number;
+}
 
 export interface NeuralEngineOptions {
   /** Overrides the card's decoding defaults (e.g. beamSize 1 for greedy). */
@@ -76,7 +83,22 @@ export class NeuralMtEngine implements MtEngine {
   }
 
   async translate(text: string, options: TranslateOptions): Promise<TranslationResult> {
-    const pair = { source: options.source, target: options.target };
+    const [result] = await this.translateVariants(text, [options]);
+    return result;
+  }
+
+  /**
+   * The same text under several options (glossaries, `quick`), all sources encoded in one
+   * batch and all searches sharing each decoder step: one pass costs less than one call
+   * per variant, and each result equals what `translate` gives for its options.
+   */
+  async translateVariants(text: string, variants: readonly TranslateOptions[]): Promise<TranslationResult[]> {
+    if (!variants.length) return [];
+    const pair = { source: variants[0].source, target: variants[0].target };
+    if (variants.some((v) => v.source !== pair.source || v.target !== pair.target))
+      throw new PipelineError('unsupported_language', 'mt', {
+        message: 'variants must share one language pair',
+      });
     if (!this.card.pairs.some((p) => p.source === pair.source && p.target === pair.target)) {
       throw new PipelineError('unsupported_language', 'mt', {
         message: `neural model has no ${pairKey(pair)} direction (has ${this.card.pairs.map(pairKey).join(', ')})`,
@@ -88,9 +110,25 @@ export class NeuralMtEngine implements MtEngine {
         message: `text has ${text.length} characters; the neural engine takes at most ${this.maxChars}`,
       });
     }
-    return translateWithGlossary(text, options.glossary, pair, async (protectedText) => {
-      const hyp = await this.search(asrStyle(protectedText), pair.target, options.signal);
-      return { text: hyp.text, engine: 'neural', confidence: Number(hyp.confidence.toFixed(4)) };
+    const protectedTexts = variants.map((v) => protectTerms(text, v.glossary, pair));
+    const hyps = await this.searchAll(
+      protectedTexts.map((prot, i) => ({
+        source: asrStyle(prot.text),
+        decoding: variants[i].quick ? { beamSize: 1 } : {},
+      })),
+      pair.target,
+      variants.find((v) => v.signal)?.signal,
+    );
+    return hyps.map((hyp, i): TranslationResult => {
+      const result = {
+        text: hyp.text,
+        engine: 'neural' as const,
+        confidence: Number(hyp.confidence.toFixed(4)),
+      };
+      const slots = protectedTexts[i].slots;
+      if (!slots.length) return result;
+      const restored = restoreTerms(result.text, slots);
+      return { ...result, text: restored.text, glossary: restored.report };
     });
   }
 
@@ -100,35 +138,58 @@ export class NeuralMtEngine implements MtEngine {
     target: LanguageCode,
     signal?: AbortSignal,
     decoding: Partial<DecodingOptions> = {},
-  ): Promise<{ text: string; ids: number[]; score: number; confidence: number }> {
-    const d = { ...this.decoding, ...decoding };
+  ): Promise<SearchResult> {
+    const [result] = await this.searchAll([{ source, decoding }], target, signal);
+    return result;
+  }
+
+  /** Several sources (ASR style) into one target language, decoded side by side. */
+  private async searchAll(
+    jobs: readonly { source: string; decoding: Partial<DecodingOptions> }[],
+    target: LanguageCode,
+    signal?: AbortSignal,
+  ): Promise<SearchResult[]> {
     const tok = this.tokenizer;
     const start = tok.tagId(target);
     if (start === undefined)
       throw new PipelineError('unsupported_language', 'mt', { message: `no tag for ${target}` });
-    const ids = [...tok.encode(source), tok.eosId];
-    if (ids.length > d.maxSourceTokens) {
-      throw new PipelineError('text_too_long', 'mt', {
-        message: `text has ${ids.length} subword pieces; the neural engine takes at most ${d.maxSourceTokens}`,
-      });
-    }
+    const sources = jobs.map((job) => {
+      const d = { ...this.decoding, ...job.decoding };
+      const ids = [...tok.encode(job.source), tok.eosId];
+      if (ids.length > d.maxSourceTokens) {
+        throw new PipelineError('text_too_long', 'mt', {
+          message: `text has ${ids.length} subword pieces; the neural engine takes at most ${d.maxSourceTokens}`,
+        });
+      }
+      const maxLength = Math.min(
+        d.maxTargetTokens,
+        this.card.model.maxPositions,
+        Math.ceil(ids.length * d.maxLengthRatio) + d.maxLengthExtra,
+      );
+      const search: SearchOptions = {
+        start,
+        eos: tok.eosId,
+        maxLength,
+        beamSize: d.beamSize,
+        lengthPenalty: d.lengthPenalty,
+        banned: foreignPlaceholders(tok, ids),
+      };
+      return { ids, search };
+    });
     if (signal?.aborted) throw new PipelineError('timeout', 'mt', { message: 'translation aborted' });
-    const session = withoutForeignPlaceholders(await this.model.start(ids), tok, ids);
-    const maxLength = Math.min(
-      d.maxTargetTokens,
-      this.card.model.maxPositions,
-      Math.ceil(ids.length * d.maxLengthRatio) + d.maxLengthExtra,
-    );
-    const o = {
-      start,
-      eos: tok.eosId,
-      maxLength,
-      beamSize: d.beamSize,
-      lengthPenalty: d.lengthPenalty,
+    const session = await this.model.startBatch(sources.map((s) => s.ids));
+    const V = session.vocabSize;
+    const hyps = await decodeTogether(
+      session,
+      sources.map((s) => stepwiseSearch(s.search, V)),
       signal,
-    };
-    const h = d.beamSize > 1 ? await beamSearch(session, o) : await greedySearch(session, o);
-    return { text: tok.decode(h.ids), ids: h.ids, score: h.score, confidence: confidenceOf(h) };
+    );
+    return hyps.map((h) => ({
+      text: tok.decode(h.ids),
+      ids: h.ids,
+      score: h.score,
+      confidence: confidenceOf(h),
+    }));
   }
 
   async close(): Promise<void> {
@@ -138,29 +199,16 @@ export class NeuralMtEngine implements MtEngine {
 
 /**
  * Placeholders stand for the caller's glossary terms: the model may only write those present in
- * the source. Any other one would reach the user as "ZXQ.." text, so it gets zero probability.
+ * the source. Any other one would reach the user as "ZXQ.." text, so it is never written.
  */
-function withoutForeignPlaceholders(
-  session: DecodeSession,
-  tok: SubwordTokenizer,
-  sourceIds: readonly number[],
-): DecodeSession {
+function foreignPlaceholders(tok: SubwordTokenizer, sourceIds: readonly number[]): number[] {
   const present = new Set(sourceIds);
   const banned: number[] = [];
   for (let i = 0; i < PLACEHOLDER_COUNT; i++) {
     const id = tok.idOf(placeholderToken(i));
     if (id !== undefined && !present.has(id)) banned.push(id);
   }
-  const V = session.vocabSize;
-  return {
-    vocabSize: V,
-    async step(tokens, reorder) {
-      const logp = await session.step(tokens, reorder);
-      for (let r = 0; r < tokens.length; r++)
-        for (const id of banned) logp[r * V + id] = Number.NEGATIVE_INFINITY;
-      return logp;
-    },
-  };
+  return banned;
 }
 
 export interface LoadNeuralEngineOptions extends NeuralEngineOptions {

@@ -2,7 +2,8 @@
  * Runs the exported encoder and decoder-step graphs (scripts/train/mt/export-graphs.ts):
  * `start(sourceIds)` encodes once and returns a DecodeSession whose `step` feeds one token per
  * hypothesis row and carries each layer's self-attention keys/values from call to call, so a
- * new token costs one decoder step. Beam back-pointers reorder the cached rows.
+ * new token costs one decoder step. Beam back-pointers reorder the cached rows. `startBatch`
+ * does the same for several sources at once (one search each, see decodeTogether).
  */
 import {
   float32Tensor,
@@ -66,15 +67,34 @@ export class OnnxSeq2Seq {
   }
 
   /** Encodes one source (ids ending with the end mark) and opens a decoding session on it. */
-  async start(sourceIds: readonly number[]): Promise<DecodeSession> {
-    const S = sourceIds.length;
+  start(sourceIds: readonly number[]): Promise<DecodeSession> {
+    return this.startBatch([sourceIds]);
+  }
+
+  /**
+   * Encodes several sources in one call (padded, masked) and opens one decoding session on
+   * all: row i of the first step continues source i, and each later row follows its parent's
+   * source through `reorder`, so searches on different sources share every decoder call.
+   */
+  async startBatch(sources: readonly (readonly number[])[]): Promise<DecodeSession> {
+    const n = sources.length;
+    const S = Math.max(...sources.map((ids) => ids.length));
     if (S > this.shape.maxPositions)
       throw new PipelineError('text_too_long', 'mt', {
         message: `source has ${S} pieces; the model takes at most ${this.shape.maxPositions}`,
       });
+    const ids = new Array<number>(n * S).fill(0);
+    const mask = new Float32Array(n * S);
+    sources.forEach((src, i) => {
+      src.forEach((id, j) => {
+        ids[i * S + j] = id;
+      });
+      // Additive mask: padding is never attended to.
+      mask.fill(-1e9, i * S + src.length, (i + 1) * S);
+    });
     const enc = await this.encoder.run({
-      source: int64Tensor(sourceIds, [1, S]),
-      source_mask: float32Tensor(new Float32Array(S), [1, 1, 1, S]),
+      source: int64Tensor(ids, [n, S]),
+      source_mask: float32Tensor(mask, [n, 1, 1, S]),
     });
     const L = this.shape.decoderLayers;
     const H = this.shape.heads;
@@ -84,18 +104,25 @@ export class OnnxSeq2Seq {
       value: enc[`cross_value_${l}`].data as Float32Array,
     }));
     const crossRow = H * S * dh;
-    // Cross K/V and mask tiled per row count (a beam has k rows after the first step).
-    const tiled = new Map<number, Record<string, OnnxTensor>>();
-    const crossFeeds = (rows: number): Record<string, OnnxTensor> => {
-      let feeds = tiled.get(rows);
+    // Cross K/V and mask per row, by the source each row continues (a beam has k rows of one
+    // source after the first step, so the same layouts recur).
+    const tiled = new Map<string, Record<string, OnnxTensor>>();
+    const crossFeeds = (rowSources: readonly number[]): Record<string, OnnxTensor> => {
+      const key = rowSources.join(',');
+      let feeds = tiled.get(key);
       if (!feeds) {
-        const idx = new Array<number>(rows).fill(0);
-        feeds = { source_mask: float32Tensor(new Float32Array(rows * S), [rows, 1, 1, S]) };
+        const rows = rowSources.length;
+        feeds = { source_mask: float32Tensor(gatherRows(mask, S, rowSources), [rows, 1, 1, S]) };
         cross.forEach((c, l) => {
-          feeds![`cross_key_${l}`] = float32Tensor(gatherRows(c.key, crossRow, idx), [rows, H, S, dh]);
-          feeds![`cross_value_${l}`] = float32Tensor(gatherRows(c.value, crossRow, idx), [rows, H, S, dh]);
+          feeds![`cross_key_${l}`] = float32Tensor(gatherRows(c.key, crossRow, rowSources), [rows, H, S, dh]);
+          feeds![`cross_value_${l}`] = float32Tensor(gatherRows(c.value, crossRow, rowSources), [
+            rows,
+            H,
+            S,
+            dh,
+          ]);
         });
-        tiled.set(rows, feeds);
+        tiled.set(key, feeds);
       }
       return feeds;
     };
@@ -103,7 +130,7 @@ export class OnnxSeq2Seq {
       key: new Float32Array(0),
       value: new Float32Array(0),
     }));
-    let pastRows = 1;
+    let rowSources = sources.map((_, i) => i);
     let t = 0;
     const decoder = this.decoder;
     const maxPositions = this.shape.maxPositions;
@@ -116,16 +143,19 @@ export class OnnxSeq2Seq {
           throw new PipelineError('text_too_long', 'mt', {
             message: `output longer than ${maxPositions} pieces`,
           });
-        const order = reorder ?? (rows === pastRows ? undefined : new Array<number>(rows).fill(0));
+        // Without back-pointers, rows continue in place (one source: all continue row 0).
+        const order = reorder ?? (rows === rowSources.length ? undefined : new Array<number>(rows).fill(0));
+        const inPlace = !order || (order.length === rowSources.length && order.every((r, i) => r === i));
+        if (!inPlace) rowSources = order.map((r) => rowSources[r]);
         const rowSize = H * t * dh;
         const feeds: Record<string, OnnxTensor> = {
           tokens: int64Tensor(tokens, [rows, 1]),
           position: int64Tensor(new Array<number>(rows).fill(t), [rows, 1]),
-          ...crossFeeds(rows),
+          ...crossFeeds(rowSources),
         };
         past.forEach((p, l) => {
-          const key = order ? gatherRows(p.key, rowSize, order) : p.key;
-          const value = order ? gatherRows(p.value, rowSize, order) : p.value;
+          const key = inPlace ? p.key : gatherRows(p.key, rowSize, order);
+          const value = inPlace ? p.value : gatherRows(p.value, rowSize, order);
           feeds[`past_key_${l}`] = float32Tensor(key, [rows, H, t, dh]);
           feeds[`past_value_${l}`] = float32Tensor(value, [rows, H, t, dh]);
         });
@@ -134,7 +164,6 @@ export class OnnxSeq2Seq {
           key: out[`present_key_${l}`].data as Float32Array,
           value: out[`present_value_${l}`].data as Float32Array,
         }));
-        pastRows = rows;
         t++;
         return logSoftmaxRows(out.logits.data as Float32Array, rows, V);
       },

@@ -24,6 +24,8 @@ export interface SearchOptions {
   maxLength: number;
   beamSize?: number;
   lengthPenalty?: number;
+  /** Ids this search may never write (placeholders absent from its source). */
+  banned?: readonly number[];
   signal?: AbortSignal;
 }
 
@@ -50,23 +52,64 @@ export function lengthPenalty(length: number, alpha: number): number {
   return alpha === 0 ? 1 : ((5 + length) / 6) ** alpha;
 }
 
-export async function greedySearch(session: DecodeSession, o: SearchOptions): Promise<Hypothesis> {
-  const ids: number[] = [];
-  let score = 0;
-  let token = o.start;
-  const V = session.vocabSize;
-  for (let t = 0; t < o.maxLength; t++) {
-    checkAbort(o.signal);
-    const logp = await session.step([token]);
+/**
+ * A search advanced one decoder step at a time, so that several (one per source of a batch)
+ * can share each decoder call.
+ */
+export interface StepwiseSearch {
+  readonly done: boolean;
+  /** Tokens to feed next, one per live row of this search. */
+  readonly tokens: readonly number[];
+  /** For each next row, the row of this search's previous step it continues. */
+  readonly parents: readonly number[];
+  /** Takes this search's rows of a step's log-probabilities, starting at row `firstRow`. */
+  advance(logp: Float32Array, firstRow: number): void;
+  result(): Hypothesis;
+}
+
+function banRows(logp: Float32Array, firstRow: number, rows: number, V: number, banned?: readonly number[]) {
+  if (!banned?.length) return;
+  for (let r = firstRow; r < firstRow + rows; r++)
+    for (const id of banned) logp[r * V + id] = Number.NEGATIVE_INFINITY;
+}
+
+class GreedyRun implements StepwiseSearch {
+  done = false;
+  tokens: number[];
+  readonly parents = [0];
+  private readonly ids: number[] = [];
+  private score = 0;
+  private finished = false;
+
+  constructor(
+    private readonly o: SearchOptions,
+    private readonly V: number,
+  ) {
+    this.tokens = [o.start];
+    if (o.maxLength <= 0) this.done = true;
+  }
+
+  advance(logp: Float32Array, firstRow: number): void {
+    banRows(logp, firstRow, 1, this.V, this.o.banned);
+    const off = firstRow * this.V;
     // Id 0 is padding, never an output.
     let best = 1;
-    for (let v = 2; v < V; v++) if (logp[v] > logp[best]) best = v;
-    score += logp[best];
-    if (best === o.eos) return { ids, score, length: t + 1, finished: true };
-    ids.push(best);
-    token = best;
+    for (let v = 2; v < this.V; v++) if (logp[off + v] > logp[off + best]) best = v;
+    this.score += logp[off + best];
+    if (best === this.o.eos) {
+      this.finished = true;
+      this.done = true;
+      return;
+    }
+    this.ids.push(best);
+    this.tokens = [best];
+    if (this.ids.length >= this.o.maxLength) this.done = true;
   }
-  return { ids, score, length: ids.length, finished: false };
+
+  result(): Hypothesis {
+    const length = this.finished ? this.ids.length + 1 : this.ids.length;
+    return { ids: this.ids, score: this.score, length, finished: this.finished };
+  }
 }
 
 interface Alive {
@@ -74,25 +117,40 @@ interface Alive {
   score: number;
 }
 
-export async function beamSearch(session: DecodeSession, o: SearchOptions): Promise<Hypothesis> {
-  const k = Math.max(1, o.beamSize ?? 4);
-  const alpha = o.lengthPenalty ?? 0;
-  const V = session.vocabSize;
-  const norm = (h: { score: number; length: number }) => h.score / lengthPenalty(h.length, alpha);
-  let alive: Alive[] = [{ ids: [], score: 0 }];
-  let tokens = [o.start];
-  let reorder: number[] | undefined;
-  const finished: Hypothesis[] = [];
-  let bestFinished = Number.NEGATIVE_INFINITY;
-  for (let t = 0; t < o.maxLength && alive.length; t++) {
-    checkAbort(o.signal);
-    const logp = await session.step(tokens, reorder);
+class BeamRun implements StepwiseSearch {
+  done = false;
+  tokens: number[];
+  parents: number[] = [0];
+  private readonly k: number;
+  private readonly alpha: number;
+  private alive: Alive[] = [{ ids: [], score: 0 }];
+  private readonly finished: Hypothesis[] = [];
+  private bestFinished = Number.NEGATIVE_INFINITY;
+  private t = 0;
+
+  constructor(
+    private readonly o: SearchOptions,
+    private readonly V: number,
+  ) {
+    this.k = Math.max(1, o.beamSize ?? 4);
+    this.alpha = o.lengthPenalty ?? 0;
+    this.tokens = [o.start];
+    if (o.maxLength <= 0) this.done = true;
+  }
+
+  private norm(h: { score: number; length: number }): number {
+    return h.score / lengthPenalty(h.length, this.alpha);
+  }
+
+  advance(logp: Float32Array, firstRow: number): void {
+    const { k, V, alive } = this;
+    banRows(logp, firstRow, alive.length, V, this.o.banned);
     // Top 2k (row, token) candidates over all rows: enough for k to stay alive after ends.
     const cands: { row: number; token: number; score: number }[] = [];
     const want = 2 * k;
     for (let r = 0; r < alive.length; r++) {
       const base = alive[r].score;
-      const off = r * V;
+      const off = (firstRow + r) * V;
       for (let v = 1; v < V; v++) {
         const s = base + logp[off + v];
         if (cands.length < want) {
@@ -111,30 +169,85 @@ export async function beamSearch(session: DecodeSession, o: SearchOptions): Prom
     const parents: number[] = [];
     for (const c of cands) {
       const ids = alive[c.row].ids;
-      if (c.token === o.eos) {
-        const h = { ids, score: c.score, length: t + 1, finished: true };
-        finished.push(h);
-        bestFinished = Math.max(bestFinished, norm(h));
+      if (c.token === this.o.eos) {
+        const h = { ids, score: c.score, length: this.t + 1, finished: true };
+        this.finished.push(h);
+        this.bestFinished = Math.max(this.bestFinished, this.norm(h));
       } else if (next.length < k) {
         next.push({ ids: [...ids, c.token], score: c.score });
         parents.push(c.row);
       }
-      if (next.length >= k && finished.length >= k) break;
+      if (next.length >= k && this.finished.length >= k) break;
     }
-    alive = next;
-    tokens = next.map((h) => h.ids[h.ids.length - 1]);
-    reorder = parents;
-    if (finished.length >= k) break;
+    this.alive = next;
+    this.tokens = next.map((h) => h.ids[h.ids.length - 1]);
+    this.parents = parents;
+    this.t++;
     // Scores only fall as pieces are added, so no alive hypothesis can beat the best finished
     // one once even its most favourable length-normalised score would not.
-    const bestAlive = Math.max(...alive.map((h) => h.score));
-    if (alive.length && bestAlive / lengthPenalty(o.maxLength, alpha) <= bestFinished) break;
+    const bestAlive = Math.max(...next.map((h) => h.score));
+    this.done =
+      !next.length ||
+      this.t >= this.o.maxLength ||
+      this.finished.length >= k ||
+      bestAlive / lengthPenalty(this.o.maxLength, this.alpha) <= this.bestFinished;
   }
-  // Out of length: what is still alive competes unfinished (the max-length guard).
-  for (const h of alive) finished.push({ ids: h.ids, score: h.score, length: h.ids.length, finished: false });
-  let best = finished[0];
-  for (const h of finished) if (norm(h) > norm(best)) best = h;
-  return best;
+
+  result(): Hypothesis {
+    // Out of length: what is still alive competes unfinished (the max-length guard).
+    const all = [
+      ...this.finished,
+      ...this.alive.map((h) => ({ ids: h.ids, score: h.score, length: h.ids.length, finished: false })),
+    ];
+    let best = all[0];
+    for (const h of all) if (this.norm(h) > this.norm(best)) best = h;
+    return best;
+  }
+}
+
+/** Beam search when `beamSize` > 1, else greedy, ready to be stepped. */
+export function stepwiseSearch(o: SearchOptions, vocabSize: number): StepwiseSearch {
+  return (o.beamSize ?? 1) > 1 ? new BeamRun(o, vocabSize) : new GreedyRun(o, vocabSize);
+}
+
+/**
+ * Runs searches side by side, one decoder call per step for all: search i owns source i of the
+ * session (its first row), and the rows of the searches still running are stacked in order.
+ */
+export async function decodeTogether(
+  session: DecodeSession,
+  searches: readonly StepwiseSearch[],
+  signal?: AbortSignal,
+): Promise<Hypothesis[]> {
+  let firstRows = searches.map((_, i) => i);
+  for (;;) {
+    const running = searches.flatMap((s, i) => (s.done ? [] : [i]));
+    if (!running.length) break;
+    checkAbort(signal);
+    const tokens: number[] = [];
+    const reorder: number[] = [];
+    const nextFirstRows = [...firstRows];
+    for (const i of running) {
+      const s = searches[i];
+      nextFirstRows[i] = tokens.length;
+      tokens.push(...s.tokens);
+      for (const p of s.parents) reorder.push(firstRows[i] + p);
+    }
+    const logp = await session.step(tokens, reorder);
+    for (const i of running) searches[i].advance(logp, nextFirstRows[i]);
+    firstRows = nextFirstRows;
+  }
+  return searches.map((s) => s.result());
+}
+
+export async function greedySearch(session: DecodeSession, o: SearchOptions): Promise<Hypothesis> {
+  const [h] = await decodeTogether(session, [new GreedyRun(o, session.vocabSize)], o.signal);
+  return h;
+}
+
+export async function beamSearch(session: DecodeSession, o: SearchOptions): Promise<Hypothesis> {
+  const [h] = await decodeTogether(session, [new BeamRun(o, session.vocabSize)], o.signal);
+  return h;
 }
 
 /** exp(mean log p per piece) in [0, 1]: how sure the model was of its own output. */
