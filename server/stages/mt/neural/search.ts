@@ -3,6 +3,8 @@
  * (cached keys/values) and, in tests, on the training model (whole prefix recomputed).
  * Scores are sums of natural-log probabilities; beam ranks finished hypotheses by score divided
  * by the GNMT length penalty ((5 + length) / 6)^α. Every search stops at `maxLength` pieces.
+ * Searches advance a step at a time, so `decodeTogether` can run several (one per source of a
+ * batched session, e.g. a beam and a greedy backup) through shared decoder calls.
  */
 import { PipelineError } from '../../../errors.ts';
 
