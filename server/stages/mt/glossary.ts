@@ -132,8 +132,9 @@ export function restoreTerms(
 }
 
 /**
- * Runs one engine call with terms protected; used by every engine so that glossary handling
- * is identical whichever engine answers.
+ * Runs one engine call with terms protected; used by every engine (the neural one's batched
+ * variants use protectTerms and withTermsRestored directly) so that glossary handling is
+ * identical whichever engine answers.
  */
 export async function translateWithGlossary(
   text: string,
@@ -142,7 +143,11 @@ export async function translateWithGlossary(
   run: (text: string) => Promise<TranslationResult>,
 ): Promise<TranslationResult> {
   const prot = protectTerms(text, glossary, pair);
-  const result = await run(prot.text);
+  return withTermsRestored(await run(prot.text), prot);
+}
+
+/** An engine's answer to `prot.text` with the terms put back and reported (unchanged without terms). */
+export function withTermsRestored(result: TranslationResult, prot: ProtectedText): TranslationResult {
   if (!prot.slots.length) return result;
   const restored = restoreTerms(result.text, prot.slots);
   return { ...result, text: restored.text, glossary: restored.report };

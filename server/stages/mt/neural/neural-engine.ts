@@ -12,7 +12,7 @@ import { type OnnxRuntimeOptions, OnnxSessionCache } from '../../../../models/on
 import { PipelineError } from '../../../errors.ts';
 import type { LanguageCode, LanguagePair, MtEngine, TranslateOptions, TranslationResult } from '../engine.ts';
 import { pairKey } from '../engine.ts';
-import { protectTerms, restoreTerms } from '../glossary.ts';
+import { protectTerms, withTermsRestored } from '../glossary.ts';
 import {
   type DecodingOptions,
   knownWordsSchema,
@@ -119,17 +119,12 @@ export class NeuralMtEngine implements MtEngine {
       pair.target,
       variants.find((v) => v.signal)?.signal,
     );
-    return hyps.map((hyp, i): TranslationResult => {
-      const result = {
-        text: hyp.text,
-        engine: 'neural' as const,
-        confidence: Number(hyp.confidence.toFixed(4)),
-      };
-      const slots = protectedTexts[i].slots;
-      if (!slots.length) return result;
-      const restored = restoreTerms(result.text, slots);
-      return { ...result, text: restored.text, glossary: restored.report };
-    });
+    return hyps.map((hyp, i) =>
+      withTermsRestored(
+        { text: hyp.text, engine: 'neural', confidence: Number(hyp.confidence.toFixed(4)) },
+        protectedTexts[i],
+      ),
+    );
   }
 
   /** Source text (already ASR style) → best hypothesis; exposed for eval and tests. */
