@@ -30,6 +30,7 @@ import {
 } from '../../server/stages/asr/features.ts';
 import { buildNgramLm } from '../../server/stages/asr/lm-builder.ts';
 import { type AsrLanguage, createVocabulary } from '../../server/stages/asr/vocabulary.ts';
+import { percentile } from '../eval/metrics/percentile.ts';
 import { exportAsrModel } from '../train/asr/export-asr.ts';
 import { type AsrModelConfig, createAsrInferenceModel } from '../train/asr/model.ts';
 import { initBackend } from '../train/lib/backend.ts';
@@ -183,11 +184,6 @@ interface RunFigures {
 
 const r3 = (x: number) => Number(x.toPrecision(3));
 
-function percentile(xs: number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] : 0;
-}
-
 /** `seconds` of the committed speech fixture, looped; synthetic chirps if it is missing. */
 function benchAudio(seconds: number): { samples: Float32Array; source: string } {
   const n = Math.round(seconds * SAMPLE_RATE);
@@ -223,14 +219,15 @@ async function runStreams(engine: AsrEngine, audio: Float32Array, n: number): Pr
   const wallSec = (performance.now() - t0) / 1000;
   for (const s of streams) s.close();
   const audioSec = audio.length / SAMPLE_RATE;
+  const sortedTicks = [...ticks].sort((a, b) => a - b);
   const stats = engine.batchStats;
   return {
     streams: n,
     wallSec: r3(wallSec),
     rtfPerStream: r3(wallSec / (n * audioSec)),
     realtimeStreams: Math.floor((n * audioSec) / wallSec),
-    tickP50Ms: r3(percentile(ticks, 0.5)),
-    tickP95Ms: r3(percentile(ticks, 0.95)),
+    tickP50Ms: r3(percentile(sortedTicks, 0.5)),
+    tickP95Ms: r3(percentile(sortedTicks, 0.95)),
     finalMs: r3(finalMs),
     eventLoopMaxMs: r3(loop.max / 1e6),
     ...(stats ? { runs: stats.runs, maxBatchSeen: stats.maxBatchSeen } : {}),

@@ -22,6 +22,7 @@ import { connect } from '../../client/node/client.ts';
 import { type RunningServer, startServer } from '../../server/app.ts';
 import { readWav } from '../../server/audio/wav-io.ts';
 import { loadConfig } from '../../server/config.ts';
+import { percentile } from '../eval/metrics/percentile.ts';
 
 /** Loopback clients at most, whatever --levels asks (2 cores run them beside the server). */
 const MAX_STREAMS = 64;
@@ -69,8 +70,7 @@ export interface LevelResult {
 function quantiles(values: number[]): Quantiles {
   if (!values.length) return { n: 0, p50: null, p95: null };
   const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
-  return { n: sorted.length, p50: round(at(0.5)), p95: round(at(0.95)) };
+  return { n: sorted.length, p50: round(percentile(sorted, 0.5)), p95: round(percentile(sorted, 0.95)) };
 }
 
 const round = (v: number) => Math.round(v * 10) / 10;

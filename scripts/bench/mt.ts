@@ -16,6 +16,7 @@ import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { APERTIUM_INSTALL_HINT } from '../../server/stages/mt/apertium-engine.ts';
 import type { LanguagePair } from '../../server/stages/mt/engine.ts';
+import { percentile } from '../eval/metrics/percentile.ts';
 import { type EvalEngineName, type EvalTranslator, loadTranslator } from '../eval/mt.ts';
 
 /** Spoken-style (what ASR hands over), 15 words each. */
@@ -127,14 +128,13 @@ async function benchPair(engines: EvalTranslator[], pair: LanguagePair, iteratio
   const r2 = (x: number) => Math.round(x * 100) / 100;
   return engines.map((engine, e) => {
     const sorted = times[e].sort((a, b) => a - b);
-    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
     return {
       engine: engine.name,
       pair: `${pair.source}-${pair.target}`,
       words_per_sentence: 15,
       iterations,
-      p50_ms: r2(at(0.5)),
-      p95_ms: r2(at(0.95)),
+      p50_ms: r2(percentile(sorted, 0.5)),
+      p95_ms: r2(percentile(sorted, 0.95)),
       mean_ms: r2(sorted.reduce((a, b) => a + b, 0) / sorted.length),
     };
   });

@@ -26,6 +26,7 @@ import { neuralModelFolders } from '../../server/stages/mt/neural/load.ts';
 import { type LoadMtEngineOptions, loadMtEngine } from '../../server/stages/mt/registry.ts';
 import { corpusBleu } from './metrics/bleu.ts';
 import { corpusChrf } from './metrics/chrf.ts';
+import { percentile } from './metrics/percentile.ts';
 import { recordFigures } from './record-card.ts';
 
 const pairSchema = z
@@ -237,11 +238,6 @@ export async function main(args: string[]): Promise<void> {
     });
     console.log(`recorded as evaluation["${key}"] in ${join(modelDir, 'model.json')}`);
   }
-}
-
-function percentile(sorted: number[], q: number): number {
-  if (!sorted.length) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
 }
 
 function round(x: number, digits: number): number {
