@@ -8,7 +8,12 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type AsrFeatureConfig, acousticFrameMs, stackedDim } from '../../server/stages/asr/features.ts';
+import {
+  type AsrFeatureConfig,
+  acousticFrameMs,
+  type FeatureNormalization,
+  stackedDim,
+} from '../../server/stages/asr/features.ts';
 import { buildNgramLmFile } from '../../server/stages/asr/lm-builder.ts';
 import { type AsrLanguage, createVocabulary } from '../../server/stages/asr/vocabulary.ts';
 import { readJsonl, readManifest } from '../data/lib/manifest.ts';
@@ -22,6 +27,7 @@ import { DEFAULT_SPEC_AUGMENT } from './asr/spec-augment.ts';
 import {
   baseTrainNoiseFiles,
   describeWaveAugment,
+  parseDbRange,
   parseSnrRange,
   parseSpeeds,
   type WaveAugmentConfig,
@@ -33,10 +39,15 @@ import { trainLoop } from './lib/loop.ts';
 
 const USAGE = `usage: npm run train -- asr --data DIR --lang en|es [--units N] [--layers N] [--model-out DIR]
   [--lm-order N] [--no-spec-augment] [--export-only] [--init-from MODEL_DIR]
-  [--speed LIST] [--noise-prob P] [--snr MIN:MAX] [--no-wave-augment]
+  [--speed LIST] [--noise-prob P] [--snr MIN:MAX] [--gain MIN:MAX] [--no-wave-augment]
+  [--normalization causal|global]
   --speed       speed perturbation factors drawn per utterance on every step (default 0.9,1,1.1)
   --noise-prob  share of utterances that get one of <data>/noise's training noises mixed in on
                 every step (default 0.3), at an SNR drawn from --snr (default 0:20 dB)
+  --gain        a gain in dB drawn per utterance on every step, e.g. -12:12 (default off)
+  --normalization  feature normalization: global (the training set's stats, fixed; the default
+                for new models) or causal (running stats per utterance); with --init-from the
+                base model's unless given
   --no-wave-augment  train on features computed once (no speed or noise draws; faster per step)
   --init-from   start from a shipped model's weights (read back from its model.onnx) and reuse
                 its feature normalisation; the architecture flags must match its model.json
@@ -78,7 +89,15 @@ function waveAugmentOf(rest: Record<string, unknown>, dataDir: string): WaveAugm
   if (prob > 0 && files.length === 0)
     throw new Error(`--noise-prob ${prob}: no training noises in ${dataDir}/noise`);
   const noise = files.length ? { files, snrDb: parseSnrRange(String(rest.snr ?? '0:20')), prob } : null;
-  return { speeds, noise };
+  const gainDb = rest.gain === undefined ? null : parseDbRange(String(rest.gain), '--gain', '-12:12');
+  return { speeds, noise, gainDb };
+}
+
+function normalizationOf(value: unknown): FeatureNormalization | undefined {
+  if (value === undefined) return undefined;
+  if (value !== 'causal' && value !== 'global')
+    throw new Error(`--normalization ${String(value)}: causal or global`);
+  return value;
 }
 
 export async function main(args: string[]): Promise<void> {
@@ -102,6 +121,8 @@ export async function main(args: string[]): Promise<void> {
       speed: { type: 'string' },
       'noise-prob': { type: 'string' },
       snr: { type: 'string' },
+      gain: { type: 'string' },
+      normalization: { type: 'string' },
       'no-wave-augment': { type: 'boolean' },
     },
   );
@@ -117,8 +138,12 @@ export async function main(args: string[]): Promise<void> {
   console.log(`data: ${trainEntries.length} train, ${devEntries.length} dev utterances from ${dataDir}`);
   const initFrom = a.rest['init-from'] ? resolve(String(a.rest['init-from'])) : null;
   const base = initFrom ? await loadBaseAsrModel(initFrom) : null;
-  // A continued run must see features normalised exactly as the base model saw them.
-  const features: AsrFeatureConfig = base ? base.features : measureFeatureStats(trainEntries);
+  // A continued run sees features normalised as the base model saw them, unless told otherwise
+  // (the base's stats are kept either way, so its weights start from familiar inputs).
+  const normalization = normalizationOf(a.rest.normalization);
+  const features: AsrFeatureConfig = base
+    ? { ...base.features, normalization: normalization ?? base.features.normalization ?? 'causal' }
+    : { ...measureFeatureStats(trainEntries), normalization: normalization ?? 'global' };
   const cfg: AsrModelConfig = {
     inputSize: stackedDim(features),
     units: Number(a.rest.units ?? base?.units ?? 256),

@@ -60,6 +60,9 @@ export class GlobalNormalizer {
     this.invStd = stats.variance.map((v) => 1 / Math.sqrt(Math.max(v, VARIANCE_FLOOR)));
   }
 
+  /** Stateless: nothing to forget between utterances (the same interface as CausalNormalizer). */
+  reset(): void {}
+
   /** Normalizes frame-major features in place and returns them. */
   apply(data: Float32Array): Float32Array {
     const bins = this.stats.mean.length;

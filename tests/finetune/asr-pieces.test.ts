@@ -124,8 +124,20 @@ describe('augmentation', () => {
     expect(Array.from(augmentWave(speech, new Rng(3), cfg, [noise]).audio)).toEqual(Array.from(out.audio));
     const vetoed = augmentWave(speech, new Rng(3), { noise: null, speeds: [1.1] }, [], () => false);
     expect(vetoed.draw.speed).toBe(1);
+    expect(out.draw.gainDb).toBeNull();
     expect(batchSeed(1, [1, 2, 3])).toBe(batchSeed(1, [1, 2, 3]));
     expect(batchSeed(1, [1, 2, 3])).not.toBe(batchSeed(1, [3, 2, 1]));
+  });
+
+  it('applies a gain inside the range and limits peaks to full scale', () => {
+    const cfg = { noise: null, speeds: [1], gainDb: [-12, -6] as [number, number] };
+    const out = augmentWave(speech, new Rng(5), cfg, []);
+    const g = out.draw.gainDb!;
+    expect(g).toBeGreaterThanOrEqual(-12);
+    expect(g).toBeLessThanOrEqual(-6);
+    expect(out.audio[80]).toBeCloseTo(speech[80] * 10 ** (g / 20), 6);
+    const loud = augmentWave(speech, new Rng(5), { noise: null, speeds: [1], gainDb: [30, 30] }, []);
+    expect(Math.max(...loud.audio.map(Math.abs))).toBeCloseTo(0.99, 5);
   });
 });
 

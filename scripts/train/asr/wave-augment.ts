@@ -1,7 +1,8 @@
 /**
  * On-the-fly waveform augmentation for recognizer training and fine-tuning: speed perturbation
- * (Kaldi-style resampling, which shifts tempo and pitch together) and noise mixing from a bank
- * of noise recordings at an SNR drawn from a range. Every draw comes from the Rng it is given,
+ * (Kaldi-style resampling, which shifts tempo and pitch together), noise mixing from a bank
+ * of noise recordings at an SNR drawn from a range, and a gain drawn from a range (microphones
+ * differ by tens of dB; a model on globally normalized features must not care). Every draw comes from the Rng it is given,
  * so the caller decides what the augmentation is a function of (see audio-model.ts).
  */
 import { existsSync, readdirSync } from 'node:fs';
@@ -27,6 +28,8 @@ export interface WaveAugmentConfig {
   noise: NoiseMixConfig | null;
   /** Speed factors drawn uniformly per utterance (1 = unchanged); [] or [1] = off. */
   speeds: number[];
+  /** Gain range in dB drawn uniformly per utterance (peaks limited to full scale); absent = off. */
+  gainDb?: [number, number] | null;
 }
 
 export interface AugmentDraw {
@@ -34,6 +37,8 @@ export interface AugmentDraw {
   /** null when no noise was added. */
   snrDb: number | null;
   noise: number | null;
+  /** null when no gain was applied. */
+  gainDb: number | null;
 }
 
 /** One line for logs: what is drawn on every step. */
@@ -43,16 +48,19 @@ export function describeWaveAugment(cfg: WaveAugmentConfig): string {
   const noise = n
     ? `noise from ${n.files.length} recording(s) at ${n.snrDb[0]}…${n.snrDb[1]} dB on ${Math.round(n.prob * 100)}% of utterances`
     : 'no noise mixing';
-  return `${speed}; ${noise}`;
+  const gain = cfg.gainDb ? `; gain ${cfg.gainDb[0]}…${cfg.gainDb[1]} dB` : '';
+  return `${speed}; ${noise}${gain}`;
 }
 
 /** "MIN:MAX" in dB → [min, max]; throws with the flag's usage on anything else. */
-export function parseSnrRange(text: string): [number, number] {
+export function parseDbRange(text: string, flag = '--snr', example = '0:20'): [number, number] {
   const v = text.split(':').map(Number);
   if (v.length !== 2 || v.some((x) => !Number.isFinite(x)) || v[0] > v[1])
-    throw new Error(`--snr ${text}: expected MIN:MAX in dB, e.g. 0:20`);
+    throw new Error(`${flag} ${text}: expected MIN:MAX in dB, e.g. ${example}`);
   return [v[0], v[1]];
 }
+
+export const parseSnrRange = (text: string): [number, number] => parseDbRange(text);
 
 /** "0.9,1,1.1" → speed factors; each must lie in [0.5, 2]. */
 export function parseSpeeds(text: string): number[] {
@@ -115,6 +123,7 @@ export function augmentWave(
   let out = speedPerturb(audio, speed);
   let snrDb: number | null = null;
   let noise: number | null = null;
+  let gainDb: number | null = null;
   const n = cfg.noise;
   if (n && bank.length && rng.next() < n.prob) {
     noise = rng.int(bank.length);
@@ -123,9 +132,21 @@ export function augmentWave(
     if (out === audio) out = audio.slice();
     addNoiseAtSnr(out, meanSquare(out), source, snrDb, rng.int(source.length));
     // Keep the mixture in range: a loud noise could push peaks past full scale.
-    let peak = 0;
-    for (let i = 0; i < out.length; i++) peak = Math.max(peak, Math.abs(out[i]));
-    if (peak > 0.99) for (let i = 0; i < out.length; i++) out[i] *= 0.99 / peak;
+    limitPeak(out);
   }
-  return { audio: out, draw: { speed, snrDb, noise } };
+  if (cfg.gainDb) {
+    gainDb = cfg.gainDb[0] + rng.next() * (cfg.gainDb[1] - cfg.gainDb[0]);
+    if (out === audio) out = audio.slice();
+    const g = 10 ** (gainDb / 20);
+    for (let i = 0; i < out.length; i++) out[i] *= g;
+    limitPeak(out);
+  }
+  return { audio: out, draw: { speed, snrDb, noise, gainDb } };
+}
+
+/** Scales `x` down in place so no sample exceeds 0.99 (a limiter, not a clipper: no distortion). */
+function limitPeak(x: Float32Array): void {
+  let peak = 0;
+  for (let i = 0; i < x.length; i++) peak = Math.max(peak, Math.abs(x[i]));
+  if (peak > 0.99) for (let i = 0; i < x.length; i++) x[i] *= 0.99 / peak;
 }

@@ -40,6 +40,7 @@ const cardSchema = z
       hopMs: z.number().positive(),
       stack: z.number().int().positive(),
       priorFrames: z.number().nonnegative(),
+      normalization: z.enum(['causal', 'global']).optional(),
       mean: z.array(z.number()),
       variance: z.array(z.number()),
     }),

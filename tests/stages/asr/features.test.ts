@@ -69,4 +69,27 @@ describe('ASR features', () => {
     const fresh = new AsrFeatureStream(cfg).push(chirp(0.5));
     expect(Array.from(again.data)).toEqual(Array.from(fresh.data));
   });
+
+  it('global normalization ignores what came before: silence ahead of speech leaves its frames as they were', () => {
+    const speech = chirp(1);
+    // 0.48 s = 12 whole acoustic frames, so the speech frames line up after the silence.
+    const withSilence = new Float32Array(7680 + speech.length);
+    withSilence.set(speech, 7680);
+    const global = { ...cfg, normalization: 'global' as const };
+    const alone = asrFeatures(speech, global);
+    const after = asrFeatures(withSilence, global);
+    const skip = 12 * 320;
+    // Frames whose 25 ms window straddles the silence edge differ; compare from the second stack on.
+    let maxDiff = 0;
+    for (let i = 320; i < alone.data.length - 320; i++)
+      maxDiff = Math.max(maxDiff, Math.abs(after.data[skip + i] - alone.data[i]));
+    expect(maxDiff).toBeLessThan(1e-4);
+    // The causal normalizer, by design, carries the silence into the stats of the speech frames.
+    const causalAlone = asrFeatures(speech, cfg);
+    const causalAfter = asrFeatures(withSilence, cfg);
+    let causalDiff = 0;
+    for (let i = 320; i < causalAlone.data.length - 320; i++)
+      causalDiff = Math.max(causalDiff, Math.abs(causalAfter.data[skip + i] - causalAlone.data[i]));
+    expect(causalDiff).toBeGreaterThan(0.1);
+  });
 });
