@@ -1,6 +1,6 @@
 /**
  * `npm run eval -- tts --text <file> --lang en|es [--model-dir models/tts-<lang>] [--refs <manifest>]
- *    [--limit N] [--gl-iters N] [--no-peers] [--write-wavs <dir>] [--json]`
+ *    [--limit N] [--gl-iters N] [--no-peers] [--copy-synthesis] [--write-wavs <dir>] [--json]`
  *
  * Speaks every sentence with the tolk voice (acoustic model + Griffin-Lim through the serving
  * driver) and with the peers espeak-ng and flite (English only) in the same run, and reports per
@@ -11,6 +11,8 @@
  * recordings become the MCD references, e.g. data/tts-es/test.jsonl). --refs: another manifest
  * whose recordings are matched to the sentences by text. --write-wavs: keeps every WAV and an
  * index.html listening page (reference, tolk, peers side by side). --json: one JSON line last.
+ * --copy-synthesis: also vocodes the reference recordings' own mels with the same vocoder, which
+ * splits the gap to the recordings into the vocoder's share and the acoustic model's.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,10 +30,11 @@ import { POCKETSPHINX_INSTALL } from './peers/pocketsphinx.ts';
 import { hasPeer, peerSupports, TTS_PEERS_INSTALL, type TtsPeer } from './peers/tts-peers.ts';
 import { type EvalSentence, evaluateTts, formatTtsReport } from './tts/evaluate.ts';
 import { pocketsphinxRecognizer, projectAsrRecognizer, type Recognizer } from './tts/recognizers.ts';
-import { peerSystem, synthesizerSystem, type TtsSystem } from './tts/systems.ts';
+import { copySynthesisSystem, peerSystem, synthesizerSystem, type TtsSystem } from './tts/systems.ts';
 
 const USAGE = `usage: npm run eval -- tts --text <file.txt|manifest.jsonl> --lang en|es [--model-dir DIR]
-  [--refs <manifest.jsonl>] [--limit N] [--gl-iters N] [--no-peers] [--write-wavs DIR] [--json]`;
+  [--refs <manifest.jsonl>] [--limit N] [--gl-iters N] [--no-peers] [--copy-synthesis]
+  [--write-wavs DIR] [--json]`;
 
 interface TextRow {
   text: string;
@@ -89,6 +92,7 @@ export async function main(args: string[]): Promise<void> {
       limit: { type: 'string' },
       'gl-iters': { type: 'string' },
       'no-peers': { type: 'boolean', default: false },
+      'copy-synthesis': { type: 'boolean', default: false },
       'write-wavs': { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -129,12 +133,16 @@ export async function main(args: string[]): Promise<void> {
       process.exitCode = 1;
       return;
     }
-    const synth = new ModelSynthesizer(generator, griffinLimVocoder({ iterations }), {
-      speed: config.tts.speed,
-    });
+    const vocoder = griffinLimVocoder({ iterations });
+    const synth = new ModelSynthesizer(generator, vocoder, { speed: config.tts.speed });
     const ours = synthesizerSystem(`tolk ${generator.id} gl${iterations}`, synth, lang);
     await ours.synthesize(lang === 'es' ? 'Hola.' : 'Hello.'); // first ORT runs plan and allocate
     systems.push(ours);
+    if (values['copy-synthesis']) {
+      const recordings = new Map(sentences.flatMap((s) => (s.refPath ? [[s.text, s.refPath] as const] : [])));
+      if (recordings.size === 0) notes.push('--copy-synthesis: no reference recordings to vocode');
+      else systems.push(copySynthesisSystem(vocoder, (text) => recordings.get(text)));
+    }
 
     if (!values['no-peers']) {
       for (const peer of ['espeak-ng', 'flite'] as TtsPeer[]) {

@@ -38,17 +38,21 @@ import {
 } from './tts/dataset.ts';
 import { evaluateFreeRunning, evaluateTeacherForced } from './tts/evaluate.ts';
 import { exportTtsModel } from './tts/export-tts.ts';
+import { createFastSpeechFromBase, loadBaseTtsModel } from './tts/init-from.ts';
 
 const USAGE = `usage: npm run train -- tts --data DIR --lang es|en [--model-out DIR]
   [--d-model N] [--heads N] [--ffn N] [--enc-layers N] [--dec-layers N] [--predictor N] [--reduction 1|2]
   [--batch-frames N] [--max-frames N] [--max-utterances N]
-  [--align-steps N] [--align-lr X] [--realign] [--export-only]
+  [--align-steps N] [--align-lr X] [--realign] [--export-only] [--frame-progress] [--init-from MODEL_DIR]
   --data          folder with train.jsonl and dev.jsonl (one voice, 16 kHz mono)
   --reduction     frames per decoder step (default 2: decoder attention 4x cheaper)
   --batch-frames  cap on Σ frames per batch (default 400 × --batch)
   --max-frames    leave out utterances longer than this (default 1200 = 12 s)
   --align-steps   aligner steps in phase 1 (default 500); --realign redoes phase 1
   --export-only   re-export the best checkpoint of a finished run (model size from the checkpoint)
+  --frame-progress  the decoder also sees each frame's place inside its symbol
+  --init-from     continue from a shipped voice's weights and normalisation (its size; with
+                  --frame-progress, a base without it gains the projection at zero)
 ${COMMON_TRAIN_USAGE}`;
 
 export async function main(args: string[]): Promise<void> {
@@ -77,6 +81,8 @@ export async function main(args: string[]): Promise<void> {
       'align-lr': { type: 'string' },
       realign: { type: 'boolean' },
       'export-only': { type: 'boolean' },
+      'frame-progress': { type: 'boolean' },
+      'init-from': { type: 'string' },
     },
   );
   const lang = String(a.rest.lang ?? '') as Lang;
@@ -112,7 +118,11 @@ export async function main(args: string[]): Promise<void> {
       `dropped ${JSON.stringify(tr.report.dropped)}; unknown characters ${JSON.stringify(tr.report.unknownChars)}`,
   );
   if (!train.length || !dev.length) throw new Error('no usable train or dev utterances');
-  const stats = measureVoiceStats(train);
+  const base = a.rest['init-from'] ? await loadBaseTtsModel(resolve(String(a.rest['init-from']))) : null;
+  if (base && base.lang !== lang)
+    throw new Error(`--init-from ${base.dir} is a ${base.lang} voice, not ${lang}`);
+  // A continued voice keeps the base's normalisation: its weights were trained on those numbers.
+  const stats = base ? base.stats : measureVoiceStats(train);
   normalizeMels(train, stats);
   normalizeMels(dev, stats);
   const symbols = symbolSet(lang).symbols;
@@ -137,25 +147,29 @@ export async function main(args: string[]): Promise<void> {
   // --export-only rebuilds the model the checkpoint was trained as, whatever the size flags say.
   const finished = exportOnly ? loadCheckpoint(checkpointDir()) : undefined;
   const trainedAs = finished?.meta.extra as { model?: FastSpeechConfig; command?: string } | undefined;
-  const cfg: FastSpeechConfig = trainedAs?.model ?? {
-    vocab: symbols.length,
-    dModel: num('d-model', 192),
-    heads: num('heads', 2),
-    ffnSize: num('ffn', 768),
-    encoderLayers: num('enc-layers', 2),
-    decoderLayers: num('dec-layers', 2),
-    predictorUnits: num('predictor', 192),
-    predictorKernel: 3,
-    reduction: num('reduction', 2),
-    numMelBins: LOG_MEL_CONFIG.numMelBins,
-    melMean: stats.melMean,
-    melStd: stats.melStd,
-    lossWeights: DEFAULT_LOSS_WEIGHTS,
-    seed: a.seed,
-  };
+  const frameProgress = Boolean(a.rest['frame-progress']);
+  const grown = base && !trainedAs ? createFastSpeechFromBase(base, { frameProgress }) : null;
+  const cfg: FastSpeechConfig = trainedAs?.model ??
+    (grown ? { ...grown.config, seed: a.seed } : null) ?? {
+      vocab: symbols.length,
+      dModel: num('d-model', 192),
+      heads: num('heads', 2),
+      ffnSize: num('ffn', 768),
+      encoderLayers: num('enc-layers', 2),
+      decoderLayers: num('dec-layers', 2),
+      predictorUnits: num('predictor', 192),
+      predictorKernel: 3,
+      reduction: num('reduction', 2),
+      numMelBins: LOG_MEL_CONFIG.numMelBins,
+      melMean: stats.melMean,
+      melStd: stats.melStd,
+      frameProgress,
+      lossWeights: DEFAULT_LOSS_WEIGHTS,
+      seed: a.seed,
+    };
   const trainSamples = train.map((u) => toFastSpeechSample(u, cache.utterances[u.key], stats));
   const devSamples = dev.map((u) => toFastSpeechSample(u, cache.utterances[u.key], stats));
-  const model = createFastSpeech(cfg);
+  const model = grown ?? createFastSpeech(cfg);
   const t0 = performance.now();
   let trainingSummary: Record<string, unknown> = {};
   if (!exportOnly) {

@@ -9,11 +9,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { concatSamples } from '../../../server/audio/concat.ts';
+import { logMel } from '../../../server/audio/log-mel.ts';
 import { resample } from '../../../server/audio/resample.ts';
 import { readWavSync } from '../../../server/audio/wav-io.ts';
 import { speak } from '../../../server/stages/tts/stream.ts';
 import type { Synthesizer } from '../../../server/stages/tts/synthesizer.ts';
 import { normalizeText } from '../../../server/stages/tts/text-normalize.ts';
+import { type Vocoder, vocodeAll } from '../../../server/stages/tts/vocoder.ts';
 import type { Lang } from '../../../server/text/number-words.ts';
 import { type PeerLang, synthesizeWithPeer, type TtsPeer } from '../peers/tts-peers.ts';
 
@@ -84,6 +86,30 @@ export function peerSystem(peer: TtsPeer, lang: PeerLang): TtsSystem {
     },
     async close() {
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Copy synthesis: the voice's own recording of the sentence → log-mel → the vocoder. What it
+ * loses is the vocoder's share of the gap to the recordings; the rest of ours is the acoustic
+ * model's. Sentences without a recording fail (and are reported as failures).
+ */
+export function copySynthesisSystem(
+  vocoder: Vocoder,
+  recordingOf: (text: string) => string | undefined,
+): TtsSystem {
+  return {
+    name: `reference→${vocoder.name}`,
+    streaming: false,
+    async synthesize(text) {
+      const path = recordingOf(text);
+      if (!path) throw new Error(`no reference recording for "${text}"`);
+      const t0 = performance.now();
+      const mel = logMel(readAudio16k(path));
+      const audio = await vocodeAll(vocoder, mel.data, mel.frames);
+      const synthMs = performance.now() - t0;
+      return { audio, synthMs, firstChunkMs: synthMs };
     },
   };
 }

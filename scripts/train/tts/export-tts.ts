@@ -6,8 +6,13 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FRAME_PROGRESS_DIM } from '../../../server/stages/tts/acoustic/length-regulator.ts';
 import type { TtsModelCard } from '../../../server/stages/tts/acoustic/tts-card.ts';
-import { TTS_DECODER_INPUT, TTS_ENCODER_INPUT } from '../../../server/stages/tts/acoustic/tts-card.ts';
+import {
+  TTS_DECODER_INPUT,
+  TTS_DECODER_PROGRESS_INPUT,
+  TTS_ENCODER_INPUT,
+} from '../../../server/stages/tts/acoustic/tts-card.ts';
 import { OnnxGraphBuilder } from '../../export/graph-builder.ts';
 import { emitMultiHeadAttention } from '../../export/layers/attention.ts';
 import { emitConv1D } from '../../export/layers/conv1d.ts';
@@ -98,7 +103,19 @@ export function buildTtsEncoderGraph(cfg: FastSpeechConfig, weights: WeightMap):
 export function buildTtsDecoderGraph(cfg: FastSpeechConfig, weights: WeightMap): Uint8Array {
   const b = new OnnxGraphBuilder('tts_decoder');
   const d = cfg.dModel;
-  const frames = b.input(TTS_DECODER_INPUT, 'float32', ['batch', 'frames', d]);
+  const expanded = b.input(TTS_DECODER_INPUT, 'float32', ['batch', 'frames', d]);
+  // The frames' place inside their symbols, projected and added before anything else.
+  const frames = cfg.frameProgress
+    ? b.node('Add', [
+        expanded,
+        emitDense(
+          b,
+          b.input(TTS_DECODER_PROGRESS_INPUT, 'float32', ['batch', 'frames', FRAME_PROGRESS_DIM]),
+          { name: 'frame_progress' },
+          weights,
+        ),
+      ])
+    : expanded;
   const r = cfg.reduction ?? 1;
   // r frames per decoder step: the mean of each group (frames must be a multiple of r)
   const grouped =
@@ -170,6 +187,7 @@ export async function exportTtsModel(
       predictorUnits: cfg.predictorUnits,
       predictorKernel: cfg.predictorKernel,
       reduction: cfg.reduction ?? 1,
+      frameProgress: cfg.frameProgress ?? false,
       parameters,
       ...card.model,
     },

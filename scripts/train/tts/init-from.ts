@@ -76,6 +76,7 @@ export async function loadBaseTtsModel(dir: string, seed = 1): Promise<BaseTtsMo
     predictorUnits: conv.shape[2],
     predictorKernel: conv.shape[0],
     reduction: melOut.shape[1] / numMelBins,
+    frameProgress: weights.has('frame_progress/kernel'),
     numMelBins,
     melMean,
     melStd,
@@ -97,11 +98,25 @@ export async function loadBaseTtsModel(dir: string, seed = 1): Promise<BaseTtsMo
   return { dir, card, lang, config, stats, weights };
 }
 
-/** The training model with the base's weights (every weight must be found, shapes must match). */
-export function createFastSpeechFromBase(base: BaseTtsModel): FastSpeechModel {
-  const model = createFastSpeech(base.config);
+/**
+ * The training model with the base's weights (every weight must be found, shapes must match).
+ * `grow.frameProgress` adds the frame-progress projection to a base without one, at zero, so the
+ * grown model starts out computing exactly what the base does.
+ */
+export function createFastSpeechFromBase(
+  base: BaseTtsModel,
+  grow: { frameProgress?: boolean } = {},
+): FastSpeechModel {
+  const frameProgress = Boolean(base.config.frameProgress || grow.frameProgress);
+  const model = createFastSpeech({ ...base.config, frameProgress });
   try {
-    model.params.setWeights(fuseAttentionWeights(base.weights, model.params));
+    const weights = fuseAttentionWeights(base.weights, model.params);
+    if (frameProgress && !weights.has('frame_progress/kernel'))
+      for (const name of ['frame_progress/kernel', 'frame_progress/bias']) {
+        const shape = model.params.get(name).shape;
+        weights.set(name, { data: new Float32Array(shape.reduce((a, b) => a * b, 1)), shape: [...shape] });
+      }
+    model.params.setWeights(weights);
   } catch (err) {
     model.params.dispose();
     throw new Error(`${base.dir}: ${(err as Error).message}`);

@@ -11,7 +11,11 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { float32Tensor, int64Tensor, loadOnnxModel } from '../../../models/onnx-session.ts';
 import { initBackend } from '../../../scripts/train/lib/backend.ts';
-import { createFastSpeech, type FastSpeechConfig } from '../../../scripts/train/lib/models/fastspeech.ts';
+import {
+  createFastSpeech,
+  type FastSpeechConfig,
+  progressTensor,
+} from '../../../scripts/train/lib/models/fastspeech.ts';
 import { Rng } from '../../../scripts/train/lib/rng.ts';
 import {
   buildTtsDecoderGraph,
@@ -22,6 +26,8 @@ import {
 } from '../../../scripts/train/tts/export-tts.ts';
 import {
   expandByDurations,
+  FRAME_PROGRESS_DIM,
+  frameProgress,
   framesFromLogDurations,
 } from '../../../server/stages/tts/acoustic/length-regulator.ts';
 import { loadMelGenerator, readTtsCard } from '../../../server/stages/tts/acoustic/mel-generator-onnx.ts';
@@ -48,13 +54,19 @@ const cfg: FastSpeechConfig = {
 const model = createFastSpeech(cfg);
 /** Same shapes, one frame per decoder step. */
 const model1 = createFastSpeech({ ...cfg, reduction: 1, seed: 8 });
+/** Same shapes, and the decoder sees each frame's place inside its symbol. */
+const modelP = createFastSpeech({ ...cfg, frameProgress: true, seed: 12 });
 const dir = mkdtempSync(join(tmpdir(), 'tolk-tts-export-'));
 
 beforeAll(async () => {
   await initBackend({ prefer: 'wasm', announce: false });
   // Every weight random (LayerNorm and biases too, so the export of each is exercised).
   const r = new Rng(99);
-  for (const [name, v] of [...model.params.entries(), ...model1.params.entries()]) {
+  for (const [name, v] of [
+    ...model.params.entries(),
+    ...model1.params.entries(),
+    ...modelP.params.entries(),
+  ]) {
     const data = Float32Array.from(
       { length: v.size },
       () => r.normal() * 0.3 + (name.endsWith('/gamma') ? 1 : 0),
@@ -146,6 +158,48 @@ describe('TTS acoustic export parity (tfjs vs ONNX)', () => {
       await s.release();
     });
   }
+
+  it('decoder with frame progress: a second input, mel within 1e-4 (batch 2)', async () => {
+    const B = 2;
+    const T = 38;
+    const frames = Float32Array.from({ length: B * T * D }, () => rng.normal());
+    const durations = [Int32Array.of(5, 9, 1, 12, 11), Int32Array.of(3, 3, 20, 7, 4)];
+    const ref = tf.tidy(() =>
+      modelP
+        .decode(tf.tensor3d(frames, [B, T, D]), progressTensor(durations, T, 2))
+        .dataSync()
+        .slice(),
+    );
+    const progress = new Float32Array(B * T * FRAME_PROGRESS_DIM);
+    durations.forEach((d, b) => {
+      progress.set(frameProgress(d, T), b * T * FRAME_PROGRESS_DIM);
+    });
+    const s = await session(
+      buildTtsDecoderGraph(modelP.config, exportWeightMap(modelP.params.getWeights())),
+      'decP.onnx',
+    );
+    expect(s.inputNames).toContain('progress');
+    const out = await s.run({
+      frames: float32Tensor(frames, [B, T, D]),
+      progress: float32Tensor(progress, [B, T, FRAME_PROGRESS_DIM]),
+    });
+    expect(maxAbsDiff(out.mel.data as Float32Array, ref)).toBeLessThanOrEqual(1e-4);
+    await s.release();
+  });
+});
+
+describe('frame progress', () => {
+  it('places each frame inside its symbol and continues the last symbol over padding', () => {
+    const p = frameProgress([2, 1], 4);
+    const rows = Array.from({ length: 4 }, (_, t) => Array.from(p.subarray(t * 3, t * 3 + 3)));
+    expect(rows[0][0]).toBeCloseTo(0.25);
+    expect(rows[1][0]).toBeCloseTo(0.75);
+    expect(rows[0][1]).toBeCloseTo(0.75); // 4p(1 − p) at p = ¼
+    expect(rows[0][2]).toBeCloseTo(Math.log1p(2) / 3);
+    expect(rows[2][0]).toBeCloseTo(0.5);
+    expect(rows[2][1]).toBeCloseTo(1);
+    expect(rows[3]).toEqual([1, 0, Math.fround(Math.log1p(1) / 3)]);
+  });
 });
 
 describe('MelGenerator over the exported folder', () => {
@@ -192,6 +246,27 @@ describe('MelGenerator over the exported folder', () => {
     expect(fast.frames).toBe(fast.durations.reduce((a, b) => a + b, 0));
     await expect(gen.generate('   ')).rejects.toMatchObject({ code: 'empty_text' });
     await gen.dispose();
+
+    const progressDir = join(dir, 'tts-es-progress');
+    const withProgress = await exportTtsModel(progressDir, modelP.params.getWeights(), modelP.config, card());
+    expect(withProgress.model.frameProgress).toBe(true);
+    const genP = await loadMelGenerator(progressDir, {
+      runtime: { executionProviders: ['cpu'], intraOpThreads: 1 },
+    });
+    const resP = await genP.generate(words);
+    const refP = tf.tidy(() => {
+      const enc = modelP.encode(tf.tensor2d(ids, [1, ids.length], 'int32'));
+      const durations = framesFromLogDurations(enc.logDurations.dataSync());
+      const T = durations.reduce((a, b) => a + b, 0);
+      const padded = Math.ceil(T / 2) * 2;
+      const expanded = expandByDurations(enc.hidden.dataSync() as Float32Array, D, durations, padded);
+      return modelP
+        .decode(tf.tensor3d(expanded, [1, padded, D]), progressTensor([durations], padded, 2))
+        .dataSync()
+        .slice(0, T * BINS);
+    });
+    expect(maxAbsDiff(resP.mel, refP)).toBeLessThanOrEqual(1e-4);
+    await genP.dispose();
 
     const tight = await loadMelGenerator(modelDir, { maxFrames: res.frames - 1 });
     await expect(tight.generate(words)).rejects.toMatchObject({ code: 'text_too_long' });

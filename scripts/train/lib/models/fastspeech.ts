@@ -14,6 +14,10 @@
  * `energy_embed`, `mel_out`.
  */
 import * as tf from '@tensorflow/tfjs';
+import {
+  FRAME_PROGRESS_DIM,
+  frameProgress,
+} from '../../../../server/stages/tts/acoustic/length-regulator.ts';
 import { Dense, Embedding, LayerNorm } from '../layers.ts';
 import type { TrainModel } from '../model.ts';
 import { matMul } from '../ops.ts';
@@ -42,6 +46,12 @@ export interface FastSpeechConfig {
    * repeating the last frame (training does the same through `expansionMatrix`).
    */
   reduction?: number;
+  /**
+   * Adds a learned projection of each frame's place inside its symbol (length-regulator.ts
+   * frameProgress) to the expanded frames before the decoder; the decoder graph then takes a
+   * second input, `progress`.
+   */
+  frameProgress?: boolean;
   lossWeights?: { duration: number; pitch: number; energy: number };
   seed?: number;
 }
@@ -86,6 +96,17 @@ export function expansionMatrix(durations: Int32Array[], T: number, N: number, r
   return tf.tensor3d(a, [B, T, N]);
 }
 
+/** frameProgress rows of a batch, [B, T, 3]; rows past each utterance's padded frames are zero. */
+export function progressTensor(durations: Int32Array[], T: number, reduction = 1): tf.Tensor3D {
+  const out = new Float32Array(durations.length * T * FRAME_PROGRESS_DIM);
+  durations.forEach((d, b) => {
+    const frames = d.reduce((a, x) => a + x, 0);
+    const rows = frameProgress(d, paddedFrames(frames, reduction)).subarray(0, T * FRAME_PROGRESS_DIM);
+    out.set(rows, b * T * FRAME_PROGRESS_DIM);
+  });
+  return tf.tensor3d(out, [durations.length, T, FRAME_PROGRESS_DIM]);
+}
+
 /** Frames rounded up to a multiple of the reduction factor. */
 export function paddedFrames(frames: number, reduction: number): number {
   return Math.ceil(frames / reduction) * reduction;
@@ -104,6 +125,7 @@ export class FastSpeechModel implements TrainModel<FastSpeechSample> {
   readonly decoder: TransformerBlock[] = [];
   readonly decLn: LayerNorm;
   readonly melOut: Dense;
+  readonly progressEmbed: Dense | null;
   private readonly melMean: tf.Tensor1D;
   private readonly melStd: tf.Tensor1D;
 
@@ -136,8 +158,18 @@ export class FastSpeechModel implements TrainModel<FastSpeechSample> {
     const r = config.reduction ?? 1;
     if (r !== 1 && r !== 2) throw new Error(`reduction ${r}: only 1 or 2 frames per decoder step`);
     this.melOut = new Dense(p, 'mel_out', { inputSize: d, units: config.numMelBins * r, seed: seed + 400 });
+    this.progressEmbed = config.frameProgress
+      ? new Dense(p, 'frame_progress', { inputSize: FRAME_PROGRESS_DIM, units: d, seed: seed + 500 })
+      : null;
     this.melMean = tf.tensor1d(config.melMean);
     this.melStd = tf.tensor1d(config.melStd);
+  }
+
+  /** Expanded frames plus the projection of their place in the symbol (when the model has it). */
+  private withProgress(frames: tf.Tensor3D, progress?: tf.Tensor3D): tf.Tensor3D {
+    if (!this.progressEmbed) return frames;
+    if (!progress) throw new Error('this model decodes with frame progress: pass progressTensor(durations)');
+    return tf.add(frames, this.progressEmbed.apply(progress)) as tf.Tensor3D;
   }
 
   /** Embedding scaled to unit variance plus positions, then the encoder stack. ids [B,N] → [B,N,d]. */
@@ -191,9 +223,13 @@ export class FastSpeechModel implements TrainModel<FastSpeechSample> {
     return this.melOut.apply(this.decLn.apply(y)).reshape([B, T, this.config.numMelBins]) as tf.Tensor3D;
   }
 
-  /** Inference decoder (what decoder.onnx computes): frames [B,T,d] → log-mel [B,T,bins]; T % reduction = 0. */
-  decode(frames: tf.Tensor3D): tf.Tensor3D {
-    return tf.add(tf.mul(this.decodeNormalised(frames), this.melStd), this.melMean) as tf.Tensor3D;
+  /**
+   * Inference decoder (what decoder.onnx computes): frames [B,T,d] (and, for a model with frame
+   * progress, progress [B,T,3]) → log-mel [B,T,bins]; T % reduction = 0.
+   */
+  decode(frames: tf.Tensor3D, progress?: tf.Tensor3D): tf.Tensor3D {
+    const normalised = this.decodeNormalised(this.withProgress(frames, progress));
+    return tf.add(tf.mul(normalised, this.melStd), this.melMean) as tf.Tensor3D;
   }
 
   /** All loss terms on a batch, teacher-forced with the aligned durations and measured pitch/energy. */
@@ -227,15 +263,12 @@ export class FastSpeechModel implements TrainModel<FastSpeechSample> {
     const pitchT = tf.tensor2d(pitch, [B, N]);
     const energyT = tf.tensor2d(energy, [B, N]);
     const hidden = this.addVariance(h, pitchT, energyT);
-    const frames = matMul(
-      expansionMatrix(
-        samples.map((s) => s.durations),
-        T,
-        N,
-        r,
-      ),
-      hidden,
-    ) as tf.Tensor3D;
+    const durations = samples.map((s) => s.durations);
+    const expanded = matMul(expansionMatrix(durations, T, N, r), hidden) as tf.Tensor3D;
+    const frames = this.withProgress(
+      expanded,
+      this.progressEmbed ? progressTensor(durations, T, r) : undefined,
+    );
     const melPred = this.decodeNormalised(frames, frameLens);
     const nSym = symLens.reduce((a, b) => a + b, 0);
     const nFrames = frameLens.reduce((a, b) => a + b, 0);

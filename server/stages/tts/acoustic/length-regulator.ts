@@ -50,3 +50,33 @@ export function expandByDurations(
   for (; t < total; t++) out.set(last, t * dim);
   return out;
 }
+
+/** Values per frame of `frameProgress`. */
+export const FRAME_PROGRESS_DIM = 3;
+
+/**
+ * Where each expanded frame sits inside its symbol, [padTo × 3] row-major: relative position
+ * p = (k + ½)/D of frame k in a symbol of D frames, 4p(1 − p) (peaks mid-symbol), and
+ * ln(1 + D)/3. Repeated rows alone tell the decoder nothing of this, and a consonant's burst or
+ * a vowel's glide happens at a place inside the symbol. Padding rows (past Σ durations, up to
+ * `padTo`) continue the last symbol at p = 1, as `expandByDurations` repeats its row.
+ */
+export function frameProgress(durations: ArrayLike<number>, padTo = 0): Float32Array {
+  let frames = 0;
+  for (let i = 0; i < durations.length; i++) frames += durations[i];
+  const total = Math.max(frames, padTo);
+  const out = new Float32Array(total * FRAME_PROGRESS_DIM);
+  const put = (t: number, p: number, d: number) => {
+    out[t * FRAME_PROGRESS_DIM] = p;
+    out[t * FRAME_PROGRESS_DIM + 1] = 4 * p * (1 - p);
+    out[t * FRAME_PROGRESS_DIM + 2] = Math.log1p(d) / 3;
+  };
+  let t = 0;
+  for (let n = 0; n < durations.length; n++) {
+    const d = durations[n];
+    for (let k = 0; k < d; k++, t++) put(t, (k + 0.5) / d, d);
+  }
+  const last = durations.length ? durations[durations.length - 1] : 1;
+  for (; t < total; t++) put(t, 1, last);
+  return out;
+}

@@ -11,6 +11,7 @@ import {
   int64Tensor,
   loadOnnxModel,
   type OnnxModel,
+  type OnnxTensor,
 } from '../../../../models/onnx-session.ts';
 import { PipelineError } from '../../../errors.ts';
 import type {
@@ -20,8 +21,20 @@ import type {
   MelResult,
 } from '../mel-generator.ts';
 import { encodeText, symbolSet } from '../symbols.ts';
-import { checkFrameBudget, expandByDurations, framesFromLogDurations } from './length-regulator.ts';
-import { TTS_DECODER_INPUT, TTS_ENCODER_INPUT, type TtsModelCard, ttsCardSchema } from './tts-card.ts';
+import {
+  checkFrameBudget,
+  expandByDurations,
+  FRAME_PROGRESS_DIM,
+  frameProgress,
+  framesFromLogDurations,
+} from './length-regulator.ts';
+import {
+  TTS_DECODER_INPUT,
+  TTS_DECODER_PROGRESS_INPUT,
+  TTS_ENCODER_INPUT,
+  type TtsModelCard,
+  ttsCardSchema,
+} from './tts-card.ts';
 
 export const DEFAULT_MAX_FRAMES = 3000;
 
@@ -102,10 +115,16 @@ class OnnxMelGenerator implements MelGenerator {
     const r = this.card.model.reduction;
     const padded = Math.ceil(frames / r) * r;
     const expanded = expandByDurations(enc.hidden.data as Float32Array, this.dModel, durations, padded);
-    const dec = await this.decoder.run(
-      { [TTS_DECODER_INPUT]: float32Tensor(expanded, [1, padded, this.dModel]) },
-      ['mel'],
-    );
+    const inputs: Record<string, OnnxTensor> = {
+      [TTS_DECODER_INPUT]: float32Tensor(expanded, [1, padded, this.dModel]),
+    };
+    if (this.card.model.frameProgress)
+      inputs[TTS_DECODER_PROGRESS_INPUT] = float32Tensor(frameProgress(durations, padded), [
+        1,
+        padded,
+        FRAME_PROGRESS_DIM,
+      ]);
+    const dec = await this.decoder.run(inputs, ['mel']);
     const all = dec.mel.data as Float32Array;
     const mel = padded === frames ? all : all.slice(0, frames * this.numMelBins);
     if (all.length !== padded * this.numMelBins)
@@ -139,6 +158,9 @@ export async function loadMelGenerator(
     opts.sessions ? opts.sessions.get(join(modelDir, file)) : loadOnnxModel(join(modelDir, file), runtime);
   const [encoder, decoder] = await Promise.all([load(card.graphs.encoder), load(card.graphs.decoder)]);
   requireIo(modelDir, encoder, [TTS_ENCODER_INPUT], ['hidden', 'log_durations']);
-  requireIo(modelDir, decoder, [TTS_DECODER_INPUT], ['mel']);
+  const decoderInputs = card.model.frameProgress
+    ? [TTS_DECODER_INPUT, TTS_DECODER_PROGRESS_INPUT]
+    : [TTS_DECODER_INPUT];
+  requireIo(modelDir, decoder, decoderInputs, ['mel']);
   return new OnnxMelGenerator(card, encoder, decoder, opts.maxFrames ?? DEFAULT_MAX_FRAMES, !opts.sessions);
 }

@@ -9,12 +9,14 @@
  * - decoder: `frames` float [B,T,d] = `hidden` rows repeated by the durations, WITHOUT positions
  *   (the graph adds the sinusoidal positions itself), T a multiple of `model.reduction` (pad by
  *   repeating the last row, as training did) → `mel` [B,T,numMelBins], natural-log mel power as
- *   server/audio/log-mel.ts computes it.
+ *   server/audio/log-mel.ts computes it. With `model.frameProgress`, also `progress` float
+ *   [B,T,3] = length-regulator.ts frameProgress of the same durations.
  */
 import { z } from 'zod';
 
 export const TTS_ENCODER_INPUT = 'symbols';
 export const TTS_DECODER_INPUT = 'frames';
+export const TTS_DECODER_PROGRESS_INPUT = 'progress';
 
 export const ttsCardSchema = z
   .object({
@@ -39,6 +41,8 @@ export const ttsCardSchema = z
         decoderLayers: z.number().int().nonnegative(),
         /** Frames per decoder step; the decoder input length must be a multiple of it. */
         reduction: z.number().int().min(1).max(2).default(1),
+        /** The decoder takes each frame's place inside its symbol as a second input. */
+        frameProgress: z.boolean().default(false),
       })
       .loose(),
     /** How `log_durations` maps to frames: ln(1 + frames). */

@@ -1,0 +1,60 @@
+/**
+ * Growing a shipped voice with the frame-progress projection (`train tts --init-from DIR
+ * --frame-progress`): the grown model starts out computing exactly what the base computes, and
+ * a voice exported with the projection is read back as one.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../scripts/train/lib/backend.ts';
+import { progressTensor } from '../../scripts/train/lib/models/fastspeech.ts';
+import { exportTtsModel } from '../../scripts/train/tts/export-tts.ts';
+import { createFastSpeechFromBase, loadBaseTtsModel } from '../../scripts/train/tts/init-from.ts';
+import { writeRandomTtsModel } from '../finetune/tts-fixture.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'tolk-tts-grow-'));
+
+beforeAll(async () => {
+  await initBackend({ prefer: 'wasm', announce: false });
+}, 60_000);
+
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('growing a voice with frame progress', () => {
+  it('starts at the base function and round-trips through export', async () => {
+    const baseDir = join(root, 'tts-en');
+    (await writeRandomTtsModel(baseDir)).params.dispose();
+    const base = await loadBaseTtsModel(baseDir);
+    expect(base.config.frameProgress).toBe(false);
+    const plain = createFastSpeechFromBase(base);
+    const grown = createFastSpeechFromBase(base, { frameProgress: true });
+    expect(grown.config.frameProgress).toBe(true);
+
+    const d = base.config.dModel;
+    const T = 12;
+    const durations = [Int32Array.of(3, 4, 5)];
+    const frames = Float32Array.from({ length: T * d }, (_, i) => Math.sin(i * 0.37));
+    const [a, b] = tf.tidy(() => [
+      plain
+        .decode(tf.tensor3d(frames, [1, T, d]))
+        .dataSync()
+        .slice(),
+      grown
+        .decode(tf.tensor3d(frames, [1, T, d]), progressTensor(durations, T, base.config.reduction))
+        .dataSync()
+        .slice(),
+    ]);
+    let maxDiff = 0;
+    for (let i = 0; i < a.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
+    expect(maxDiff).toBe(0);
+
+    const grownDir = join(root, 'tts-en-grown');
+    await exportTtsModel(grownDir, grown.params.getWeights(), grown.config, base.card);
+    const back = await loadBaseTtsModel(grownDir);
+    expect(back.config.frameProgress).toBe(true);
+    plain.params.dispose();
+    grown.params.dispose();
+  });
+});
