@@ -52,7 +52,8 @@ const USAGE = `usage: npm run train -- tts --data DIR --lang es|en [--model-out 
   --export-only   re-export the best checkpoint of a finished run (model size from the checkpoint)
   --frame-progress  the decoder also sees each frame's place inside its symbol
   --init-from     continue from a shipped voice's weights and normalisation (its size; with
-                  --frame-progress, a base without it gains the projection at zero)
+                  --frame-progress, a base without it gains the projection at zero; with
+                  --dec-layers N above the base's, new decoder blocks on top start as identities)
 ${COMMON_TRAIN_USAGE}`;
 
 export async function main(args: string[]): Promise<void> {
@@ -148,7 +149,13 @@ export async function main(args: string[]): Promise<void> {
   const finished = exportOnly ? loadCheckpoint(checkpointDir()) : undefined;
   const trainedAs = finished?.meta.extra as { model?: FastSpeechConfig; command?: string } | undefined;
   const frameProgress = Boolean(a.rest['frame-progress']);
-  const grown = base && !trainedAs ? createFastSpeechFromBase(base, { frameProgress }) : null;
+  const grown =
+    base && !trainedAs
+      ? createFastSpeechFromBase(base, {
+          frameProgress,
+          decoderLayers: a.rest['dec-layers'] === undefined ? undefined : num('dec-layers', 0),
+        })
+      : null;
   const cfg: FastSpeechConfig = trainedAs?.model ??
     (grown ? { ...grown.config, seed: a.seed } : null) ?? {
       vocab: symbols.length,

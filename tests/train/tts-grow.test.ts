@@ -1,7 +1,7 @@
 /**
- * Growing a shipped voice with the frame-progress projection (`train tts --init-from DIR
- * --frame-progress`): the grown model starts out computing exactly what the base computes, and
- * a voice exported with the projection is read back as one.
+ * Growing a shipped voice (`train tts --init-from DIR --frame-progress --dec-layers N`): the
+ * grown model — frame-progress projection and extra decoder blocks — starts out computing
+ * exactly what the base computes, and the exported voice is read back with its new shape.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,8 +29,14 @@ describe('growing a voice with frame progress', () => {
     const base = await loadBaseTtsModel(baseDir);
     expect(base.config.frameProgress).toBe(false);
     const plain = createFastSpeechFromBase(base);
-    const grown = createFastSpeechFromBase(base, { frameProgress: true });
+    const grown = createFastSpeechFromBase(base, {
+      frameProgress: true,
+      decoderLayers: base.config.decoderLayers + 2,
+    });
     expect(grown.config.frameProgress).toBe(true);
+    expect(() => createFastSpeechFromBase(base, { decoderLayers: base.config.decoderLayers - 1 })).toThrow(
+      /cannot shrink/,
+    );
 
     const d = base.config.dModel;
     const T = 12;
@@ -54,6 +60,7 @@ describe('growing a voice with frame progress', () => {
     await exportTtsModel(grownDir, grown.params.getWeights(), grown.config, base.card);
     const back = await loadBaseTtsModel(grownDir);
     expect(back.config.frameProgress).toBe(true);
+    expect(back.config.decoderLayers).toBe(base.config.decoderLayers + 2);
     plain.params.dispose();
     grown.params.dispose();
   });

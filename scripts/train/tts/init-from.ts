@@ -98,24 +98,45 @@ export async function loadBaseTtsModel(dir: string, seed = 1): Promise<BaseTtsMo
   return { dir, card, lang, config, stats, weights };
 }
 
+/** What `createFastSpeechFromBase` may add to a base voice. */
+export interface GrowOptions {
+  /** Add the frame-progress projection (at zero) when the base has none. */
+  frameProgress?: boolean;
+  /** Decoder blocks in all (≥ the base's); the new ones go on top, as identities. */
+  decoderLayers?: number;
+}
+
+/** A new block's output projections start at zero, so the block passes its input through. */
+const STARTS_AT_ZERO = /^(frame_progress\/|dec\d+\/(self\/out|ffn2)\/)/;
+
 /**
  * The training model with the base's weights (every weight must be found, shapes must match).
- * `grow.frameProgress` adds the frame-progress projection to a base without one, at zero, so the
- * grown model starts out computing exactly what the base does.
+ * `grow` adds parts the base lacks such that the grown model starts out computing exactly what
+ * the base computes: the frame-progress projection at zero, extra decoder blocks whose
+ * attention output and second FFN layer are zero (their other weights keep a fresh init).
  */
-export function createFastSpeechFromBase(
-  base: BaseTtsModel,
-  grow: { frameProgress?: boolean } = {},
-): FastSpeechModel {
+export function createFastSpeechFromBase(base: BaseTtsModel, grow: GrowOptions = {}): FastSpeechModel {
   const frameProgress = Boolean(base.config.frameProgress || grow.frameProgress);
-  const model = createFastSpeech({ ...base.config, frameProgress });
+  const decoderLayers = grow.decoderLayers ?? base.config.decoderLayers;
+  if (decoderLayers < base.config.decoderLayers)
+    throw new Error(
+      `${base.dir}: cannot shrink the decoder from ${base.config.decoderLayers} to ${decoderLayers} blocks`,
+    );
+  const model = createFastSpeech({ ...base.config, frameProgress, decoderLayers });
+  const isNew = (name: string) => {
+    if (name.startsWith('frame_progress/')) return !base.config.frameProgress;
+    const block = /^dec(\d+)\//.exec(name);
+    return block !== null && Number(block[1]) >= base.config.decoderLayers;
+  };
   try {
     const weights = fuseAttentionWeights(base.weights, model.params);
-    if (frameProgress && !weights.has('frame_progress/kernel'))
-      for (const name of ['frame_progress/kernel', 'frame_progress/bias']) {
-        const shape = model.params.get(name).shape;
-        weights.set(name, { data: new Float32Array(shape.reduce((a, b) => a * b, 1)), shape: [...shape] });
-      }
+    for (const [name, v] of model.params.entries()) {
+      if (weights.has(name) || !isNew(name)) continue;
+      const data = STARTS_AT_ZERO.test(name)
+        ? new Float32Array(v.size)
+        : (v.dataSync() as Float32Array).slice();
+      weights.set(name, { data, shape: [...v.shape] });
+    }
     model.params.setWeights(weights);
   } catch (err) {
     model.params.dispose();
