@@ -40,11 +40,13 @@ import { trainLoop } from './lib/loop.ts';
 const USAGE = `usage: npm run train -- asr --data DIR --lang en|es [--units N] [--layers N] [--model-out DIR]
   [--lm-order N] [--no-spec-augment] [--export-only] [--init-from MODEL_DIR]
   [--speed LIST] [--noise-prob P] [--snr MIN:MAX] [--gain MIN:MAX] [--no-wave-augment]
-  [--normalization causal|global]
+  [--normalization causal|global] [--blank-before-speech]
   --speed       speed perturbation factors drawn per utterance on every step (default 0.9,1,1.1)
   --noise-prob  share of utterances that get one of <data>/noise's training noises mixed in on
                 every step (default 0.3), at an SNR drawn from --snr (default 0:20 dB)
   --gain        a gain in dB drawn per utterance on every step, e.g. -12:12 (default off)
+  --blank-before-speech  CTC may emit nothing before each utterance's speech onset (energy-based);
+                without it a causal model can learn to guess the first letter on frame 0
   --normalization  feature normalization: global (the training set's stats, fixed; the default
                 for new models) or causal (running stats per utterance); with --init-from the
                 base model's unless given
@@ -123,6 +125,7 @@ export async function main(args: string[]): Promise<void> {
       snr: { type: 'string' },
       gain: { type: 'string' },
       normalization: { type: 'string' },
+      'blank-before-speech': { type: 'boolean' },
       'no-wave-augment': { type: 'boolean' },
     },
   );
@@ -166,6 +169,7 @@ export async function main(args: string[]): Promise<void> {
     freezeLayers: 0,
     l2Base: 0,
     seed: a.seed,
+    blankBeforeSpeech: Boolean(a.rest['blank-before-speech']),
   };
   // With waveform augmentation the model featurizes raw audio on every step (audio-model.ts);
   // otherwise it trains on features computed once.

@@ -18,8 +18,8 @@ function collapse(path: number[], blank = 0): number[] {
   return out;
 }
 
-/** −log Σ over every path of length T whose collapse is `label`. */
-function bruteForce(logits: number[], T: number, V: number, label: number[]): number {
+/** −log Σ over every path of length T whose collapse is `label` (and blank on the first `lead` frames). */
+function bruteForce(logits: number[], T: number, V: number, label: number[], lead = 0): number {
   const logp: number[] = [];
   for (let t = 0; t < T; t++) {
     const row = logits.slice(t * V, t * V + V);
@@ -32,7 +32,8 @@ function bruteForce(logits: number[], T: number, V: number, label: number[]): nu
   const rec = (t: number, lp: number) => {
     if (t === T) {
       const c = collapse(path);
-      if (c.length === label.length && c.every((v, i) => v === label[i])) total += Math.exp(lp);
+      const blankLead = path.slice(0, lead).every((k) => k === 0);
+      if (blankLead && c.length === label.length && c.every((v, i) => v === label[i])) total += Math.exp(lp);
       return;
     }
     for (let k = 0; k < V; k++) {
@@ -76,6 +77,41 @@ describe('CTC loss', () => {
       labelLengths: [2],
     });
     expect(loss.dataSync()[0]).toBe(0);
+  });
+
+  it('leading blanks: only paths blank on the first frames count, and the gradient still matches', () => {
+    const rng = new Rng(13);
+    for (const [T, V, label, lead] of [
+      [5, 3, [1, 2], 2],
+      [6, 3, [2, 1, 2], 1],
+      [5, 4, [3], 4],
+    ] as [number, number, number[], number][]) {
+      const logits = randomLogits(rng, T * V);
+      const { loss, grad } = ctcSingle(logits, T, V, label, 0, lead);
+      expect(loss).toBeCloseTo(bruteForce(logits, T, V, label, lead), 9);
+      expect(loss).toBeGreaterThan(ctcSingle(logits, T, V, label).loss);
+      const eps = 1e-5;
+      for (let i = 0; i < T * V; i++) {
+        const up = logits.slice();
+        const dn = logits.slice();
+        up[i] += eps;
+        dn[i] -= eps;
+        const num =
+          (ctcSingle(up, T, V, label, 0, lead).loss - ctcSingle(dn, T, V, label, 0, lead).loss) / (2 * eps);
+        expect(Math.abs(num - grad[i])).toBeLessThan(1e-6);
+      }
+    }
+    // Through the batched op, per example.
+    const logits = randomLogits(rng, 2 * 5 * 3);
+    const loss = ctcLoss(tf.tensor3d(logits, [2, 5, 3]), {
+      labels: Int32Array.from([1, 2, 2, 1]),
+      maxLabelLength: 2,
+      inputLengths: [5, 5],
+      labelLengths: [2, 2],
+      leadingBlanks: [2, 0],
+    }).dataSync();
+    expect(loss[0]).toBeCloseTo(ctcSingle(logits.slice(0, 15), 5, 3, [1, 2], 0, 2).loss, 5);
+    expect(loss[1]).toBeCloseTo(ctcSingle(logits.slice(15), 5, 3, [2, 1]).loss, 5);
   });
 
   it('gradient matches central finite differences', () => {

@@ -21,6 +21,7 @@ import { ctcFrameNeed } from './dataset.ts';
 import { adaptOutputToVocabulary, loadBaseAsrModel } from './init-from.ts';
 import { type AsrModelConfig, type AsrTrainModel, createAsrTrainModel } from './model.ts';
 import { specAugment } from './spec-augment.ts';
+import { blankFramesBeforeOnset } from './speech-onset.ts';
 import { augmentWave, loadNoiseBank, type WaveAugmentConfig } from './wave-augment.ts';
 
 export interface AudioAsrConfig {
@@ -37,6 +38,8 @@ export interface AudioAsrConfig {
   /** λ of the L2 pull toward the base weights; 0 = off. */
   l2Base: number;
   seed: number;
+  /** CTC may emit nothing before each utterance's speech onset (speech-onset.ts); absent = off. */
+  blankBeforeSpeech?: boolean;
 }
 
 export interface AudioSample {
@@ -46,6 +49,8 @@ export interface AudioSample {
   labels: number[];
   /** Acoustic frames of the unaugmented audio (bucketing and the CTC fit check). */
   frames: number;
+  /** First sample of speech in the unaugmented audio (speech-onset.ts); absent = 0. */
+  onsetSample?: number;
 }
 
 const LSTM_WEIGHTS = ['kernel', 'recurrent_kernel', 'bias'];
@@ -59,6 +64,8 @@ export function frozenWeightNames(freezeLayers: number): string[] {
 
 export class AudioAsrModel implements TrainModel<AudioSample> {
   readonly params: ParamStore;
+  /** Audio samples per acoustic frame (hop × stack). */
+  private readonly frameSamples: number;
 
   constructor(
     readonly config: AudioAsrConfig,
@@ -67,6 +74,7 @@ export class AudioAsrModel implements TrainModel<AudioSample> {
     private readonly anchors: ReadonlyMap<string, tf.Tensor>,
   ) {
     this.params = inner.params;
+    this.frameSamples = (config.features.hopMs / 1000) * 16000 * config.features.stack;
   }
 
   /** Augmented features for one batch (what the loss sees). */
@@ -82,13 +90,20 @@ export class AudioAsrModel implements TrainModel<AudioSample> {
       const need = ctcFrameNeed(s.labels);
       // A faster copy has fewer frames; keep one frame of slack for rounding.
       const fits = (speed: number) => Math.floor(s.frames / speed) - 1 >= need;
-      const { audio } = augmentWave(s.audio, rng, augment, this.noiseBank, fits);
+      const { audio, draw } = augmentWave(s.audio, rng, augment, this.noiseBank, fits);
       let f = asrFeatures(audio, features);
-      if (f.frames < need) f = asrFeatures(s.audio, features);
+      let speed = draw.speed;
+      if (f.frames < need) {
+        f = asrFeatures(s.audio, features);
+        speed = 1;
+      }
       const data = asr.specAugment
         ? specAugment(f.data, f.frames, asr.melBins, asr.stack, rng, asr.specAugment)
         : f.data;
-      return { features: data, frames: f.frames, labels: s.labels };
+      const leadingBlanks = this.config.blankBeforeSpeech
+        ? blankFramesBeforeOnset((s.onsetSample ?? 0) / speed, this.frameSamples, f.frames, need)
+        : 0;
+      return { features: data, frames: f.frames, labels: s.labels, leadingBlanks };
     });
   }
 

@@ -22,6 +22,7 @@ import {
 import type { ManifestEntry } from '../../data/lib/manifest.ts';
 import type { CtcSample } from '../lib/models/lstm-ctc.ts';
 import type { AudioSample } from './audio-model.ts';
+import { speechOnsetSample } from './speech-onset.ts';
 
 export interface AsrSample extends CtcSample {
   text: string;
@@ -134,7 +135,13 @@ export function loadAsrAudioSamples(
 ): { samples: AudioSample[]; dropped: number } {
   const samples: AudioSample[] = [];
   const dropped = forEachUsable(entries, cfg, vocab, lang, label, (_e, audio, feats, labels) => {
-    samples.push({ id: samples.length, audio, labels, frames: feats.frames });
+    samples.push({
+      id: samples.length,
+      audio,
+      labels,
+      frames: feats.frames,
+      onsetSample: speechOnsetSample(audio),
+    });
   });
   return { samples, dropped };
 }

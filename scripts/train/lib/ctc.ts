@@ -4,6 +4,10 @@
  * Padded batches are handled by per-example input and label lengths: frames at or beyond
  * an example's input length get zero gradient and do not enter its loss.
  *
+ * `leadingBlanks` (per example) allows only blank in the first frames: the recognizer's training
+ * says "no character before the speech starts". Without it the causal model learned to emit a
+ * guess of the first letter on frame 0 (the zero LSTM state marks it), before any audio of it.
+ *
  * Log space keeps long inputs stable (no underflow of α/β); an impossible alignment
  * (too few frames for the labels plus required blanks between repeats) gives an infinite
  * loss, which `zeroInfinity` (default) turns into loss 0 with zero gradient, as PyTorch does.
@@ -25,6 +29,8 @@ export interface CtcBatch {
   inputLengths: Int32Array | number[];
   /** Valid labels per example (≤ maxLabelLength). */
   labelLengths: Int32Array | number[];
+  /** Frames per example that may only be blank (speech has not started); absent = none. */
+  leadingBlanks?: Int32Array | number[];
 }
 
 const NEG_INF = Number.NEGATIVE_INFINITY;
@@ -52,6 +58,7 @@ export function ctcSingle(
   V: number,
   label: ArrayLike<number>,
   blank = 0,
+  leadingBlanks = 0,
 ): CtcSingleResult {
   const L = label.length;
   const S = 2 * L + 1;
@@ -73,11 +80,13 @@ export function ctcSingle(
   const canSkip = (s: number) => s >= 2 && ext[s] !== blank && ext[s] !== ext[s - 2];
   const alpha = new Float64Array(T * S).fill(NEG_INF);
   alpha[0] = logp[ext[0]];
-  if (S > 1) alpha[1] = logp[ext[1]];
+  if (S > 1 && leadingBlanks <= 0) alpha[1] = logp[ext[1]];
   for (let t = 1; t < T; t++) {
     const o = t * S;
     const p = (t - 1) * S;
-    for (let s = 0; s < S; s++) {
+    // Inside the leading blanks only the first state (blank) is reachable.
+    const reachable = t < leadingBlanks ? 1 : S;
+    for (let s = 0; s < reachable; s++) {
       let a = alpha[p + s];
       if (s >= 1) a = logAdd(a, alpha[p + s - 1]);
       if (canSkip(s)) a = logAdd(a, alpha[p + s - 2]);
@@ -93,10 +102,12 @@ export function ctcSingle(
     const o = t * S;
     const n = (t + 1) * S;
     const e = (t + 1) * V;
+    // β must respect the leading blanks as α does: frame t+1 < leadingBlanks is blank only.
+    const nextReachable = t + 1 < leadingBlanks ? 1 : S;
     for (let s = 0; s < S; s++) {
-      let b = beta[n + s] + logp[e + ext[s]];
-      if (s + 1 < S) b = logAdd(b, beta[n + s + 1] + logp[e + ext[s + 1]]);
-      if (s + 2 < S && canSkip(s + 2)) b = logAdd(b, beta[n + s + 2] + logp[e + ext[s + 2]]);
+      let b = s < nextReachable ? beta[n + s] + logp[e + ext[s]] : NEG_INF;
+      if (s + 1 < nextReachable) b = logAdd(b, beta[n + s + 1] + logp[e + ext[s + 1]]);
+      if (s + 2 < nextReachable && canSkip(s + 2)) b = logAdd(b, beta[n + s + 2] + logp[e + ext[s + 2]]);
       beta[o + s] = b;
     }
   }
@@ -133,7 +144,8 @@ export function ctcLoss(logits: tf.Tensor3D, batch: CtcBatch, opts: CtcOptions =
       const lb = batch.labelLengths[b];
       const off = b * batch.maxLabelLength;
       const label = batch.labels.subarray(off, off + lb);
-      const r = ctcSingle(data.subarray(b * T * V, (b * T + tb) * V), tb, V, label, blank);
+      const lead = batch.leadingBlanks?.[b] ?? 0;
+      const r = ctcSingle(data.subarray(b * T * V, (b * T + tb) * V), tb, V, label, blank, lead);
       if (!Number.isFinite(r.loss) && zeroInf) continue;
       losses[b] = r.loss;
       grads.set(r.grad, b * T * V);

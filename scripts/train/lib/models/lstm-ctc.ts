@@ -17,6 +17,8 @@ export interface CtcSample {
   frames: number;
   /** Label ids in 1..vocab−1 (0 is blank). */
   labels: number[];
+  /** Frames before the speech starts, which may only be blank (ctc.ts); absent = 0. */
+  leadingBlanks?: number;
 }
 
 export interface LstmCtcConfig {
@@ -35,6 +37,7 @@ export interface CollatedCtc {
   maxLabelLength: number;
   inputLengths: Int32Array;
   labelLengths: Int32Array;
+  leadingBlanks: Int32Array;
 }
 
 /** Pads features to the longest sample (zeros) and labels to the longest label. */
@@ -54,6 +57,7 @@ export function collateCtc(samples: CtcSample[], dim: number): CollatedCtc {
     maxLabelLength: L,
     inputLengths: Int32Array.from(samples, (s) => s.frames),
     labelLengths: Int32Array.from(samples, (s) => s.labels.length),
+    leadingBlanks: Int32Array.from(samples, (s) => s.leadingBlanks ?? 0),
   };
 }
 
