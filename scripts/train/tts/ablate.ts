@@ -15,6 +15,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { writeWav } from '../../../server/audio/wav-io.ts';
+import { framesFromLogDurations } from '../../../server/stages/tts/acoustic/length-regulator.ts';
 import { griffinLimVocoder, vocodeAll } from '../../../server/stages/tts/vocoder.ts';
 import { readManifest } from '../../data/lib/manifest.ts';
 import { addCounts, emptyCounts, errorRate, wordCounts } from '../../eval/metrics/wer.ts';
@@ -97,12 +98,12 @@ function decodeWith(
   });
 }
 
+/** Frames per symbol from the duration predictor, rounded as the served length regulator does. */
 function predictedDurations(ids: Int32Array): Int32Array {
-  return tf.tidy(() => {
-    const h = m.encodeSymbols(tf.tensor2d(ids, [1, ids.length], 'int32'));
-    const logD = model.durationPredictor.apply(h).dataSync();
-    return Int32Array.from(logD, (v) => Math.max(1, Math.round(Math.expm1(v))));
-  });
+  const logD = tf.tidy(() =>
+    model.durationPredictor.apply(m.encodeSymbols(tf.tensor2d(ids, [1, ids.length], 'int32'))).dataSync(),
+  );
+  return framesFromLogDurations(logD);
 }
 
 const variants = ['reference', 'copy', 'oracle', 'oracle-dur', 'predicted'] as const;
