@@ -25,6 +25,7 @@ import { ModelSynthesizer } from '../../server/stages/tts/model-synthesizer.ts';
 import { normalizeText } from '../../server/stages/tts/text-normalize.ts';
 import { griffinLimVocoder, type Vocoder, vocodeAll } from '../../server/stages/tts/vocoder.ts';
 import type { Lang } from '../../server/text/number-words.ts';
+import { percentile } from '../eval/metrics/percentile.ts';
 import { synthesizerSystem } from '../eval/tts/systems.ts';
 
 export const RTF_TARGET = 0.05;
@@ -72,8 +73,7 @@ export interface VoiceFigures {
 
 function quantiles(values: number[]) {
   const s = [...values].sort((a, b) => a - b);
-  const q = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
-  return { p50: r(q(0.5), 1), p90: r(q(0.9), 1), max: r(s[s.length - 1], 1) };
+  return { p50: r(percentile(s, 0.5), 1), p90: r(percentile(s, 0.9), 1), max: r(s[s.length - 1], 1) };
 }
 
 const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;

@@ -64,4 +64,21 @@ describe('growing a voice with frame progress', () => {
     plain.params.dispose();
     grown.params.dispose();
   });
+
+  it('encodes with measured prosody in place of the predicted one (the ablation path)', async () => {
+    const baseDir = join(root, 'tts-en-prosody');
+    (await writeRandomTtsModel(baseDir)).params.dispose();
+    const model = createFastSpeechFromBase(await loadBaseTtsModel(baseDir));
+    const ids = tf.tensor2d(Int32Array.of(3, 5, 7, 2), [1, 4], 'int32');
+    const [predicted, given, shifted] = tf.tidy(() => {
+      const free = model.encode(ids);
+      const same = model.encode(ids, { pitch: free.pitch, energy: free.energy });
+      const other = model.encode(ids, { pitch: tf.add(free.pitch, 1) as tf.Tensor2D });
+      return [free.hidden, same.hidden, other.hidden].map((t) => t.dataSync().slice());
+    });
+    expect(given).toEqual(predicted);
+    expect(shifted).not.toEqual(predicted);
+    ids.dispose();
+    model.params.dispose();
+  });
 });

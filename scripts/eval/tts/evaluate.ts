@@ -11,6 +11,7 @@ import { normalizeText } from '../../../server/stages/tts/text-normalize.ts';
 import type { Lang } from '../../../server/text/number-words.ts';
 import { writePcm16WavAtomic } from '../../data/lib/pcm16-wav.ts';
 import { mcd } from '../metrics/mcd.ts';
+import { percentile } from '../metrics/percentile.ts';
 import { scoreCorpus } from '../metrics/wer.ts';
 import { listeningPage } from './listening-page.ts';
 import type { Recognizer, RoundTripItem } from './recognizers.ts';
@@ -75,11 +76,10 @@ const round = (x: number, digits = 4) => Number(x.toFixed(digits));
 function latency(values: number[]): LatencyFigures | null {
   if (!values.length) return null;
   const s = [...values].sort((a, b) => a - b);
-  const q = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
   return {
     mean: round(s.reduce((a, b) => a + b, 0) / s.length, 1),
-    p50: round(q(0.5), 1),
-    p90: round(q(0.9), 1),
+    p50: round(percentile(s, 0.5), 1),
+    p90: round(percentile(s, 0.9), 1),
     max: round(s[s.length - 1], 1),
   };
 }

@@ -71,10 +71,6 @@ const { utterances } = loadTtsUtterances(entries, lang, { label: 'dev', maxFrame
 normalizeMels(utterances, stats);
 const vocoder = griffinLimVocoder({ iterations: Number(values['gl-iters']) });
 const r = cfg.reduction ?? 1;
-const m = model as unknown as {
-  encodeSymbols(ids: tf.Tensor2D): tf.Tensor3D;
-  addVariance(h: tf.Tensor3D, p: tf.Tensor2D, e: tf.Tensor2D): tf.Tensor3D;
-};
 
 /** log-mel [frames, bins] from symbols with the given durations and (optionally) prosody. */
 function decodeWith(
@@ -85,10 +81,10 @@ function decodeWith(
 ) {
   return tf.tidy(() => {
     const N = ids.length;
-    const h = m.encodeSymbols(tf.tensor2d(ids, [1, N], 'int32'));
-    const p = pitch ? tf.tensor2d(pitch, [1, N]) : model.pitchPredictor.apply(h);
-    const e = energy ? tf.tensor2d(energy, [1, N]) : model.energyPredictor.apply(h);
-    const hidden = m.addVariance(h, p as tf.Tensor2D, e as tf.Tensor2D);
+    const { hidden } = model.encode(tf.tensor2d(ids, [1, N], 'int32'), {
+      pitch: pitch ? tf.tensor2d(pitch, [1, N]) : undefined,
+      energy: energy ? tf.tensor2d(energy, [1, N]) : undefined,
+    });
     const frames = durations.reduce((a, b) => a + b, 0);
     const T = paddedFrames(frames, r);
     const x = tf.matMul(expansionMatrix([durations], T, N, r), hidden) as tf.Tensor3D;
@@ -101,7 +97,7 @@ function decodeWith(
 /** Frames per symbol from the duration predictor, rounded as the served length regulator does. */
 function predictedDurations(ids: Int32Array): Int32Array {
   const logD = tf.tidy(() =>
-    model.durationPredictor.apply(m.encodeSymbols(tf.tensor2d(ids, [1, ids.length], 'int32'))).dataSync(),
+    model.encode(tf.tensor2d(ids, [1, ids.length], 'int32')).logDurations.dataSync(),
   );
   return framesFromLogDurations(logD);
 }

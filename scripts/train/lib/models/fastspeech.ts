@@ -191,8 +191,12 @@ export class FastSpeechModel implements TrainModel<FastSpeechSample> {
   /**
    * Inference encoder (what encoder.onnx computes): ids [B,N] of equal length →
    * hidden [B,N,d] with predicted pitch/energy embedded, log(1+duration) [B,N], pitch, energy.
+   * `given` replaces a predicted prosody track with a measured one (ablations).
    */
-  encode(ids: tf.Tensor2D): {
+  encode(
+    ids: tf.Tensor2D,
+    given: { pitch?: tf.Tensor2D; energy?: tf.Tensor2D } = {},
+  ): {
     hidden: tf.Tensor3D;
     logDurations: tf.Tensor2D;
     pitch: tf.Tensor2D;
@@ -200,8 +204,8 @@ export class FastSpeechModel implements TrainModel<FastSpeechSample> {
   } {
     const h = this.encodeSymbols(ids);
     const logDurations = this.durationPredictor.apply(h);
-    const pitch = this.pitchPredictor.apply(h);
-    const energy = this.energyPredictor.apply(h);
+    const pitch = given.pitch ?? this.pitchPredictor.apply(h);
+    const energy = given.energy ?? this.energyPredictor.apply(h);
     return { hidden: this.addVariance(h, pitch, energy), logDurations, pitch, energy };
   }
 
